@@ -12,8 +12,10 @@ from __future__ import annotations
 import argparse
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
+import yaml
 
 from globalfit.card import load_card
 from globalfit.posterior import Posterior
@@ -27,15 +29,7 @@ ZPRIME = {
 }
 NEUTRINO = {
     "name": "bench-neutrino", "model": {"ordering": "NO"},
-    "params": {"s12sq": {"prior": "uniform", "min": 0.25, "max": 0.36},
-               "s13sq": {"prior": "uniform", "min": 0.019, "max": 0.026},
-               "s23sq": {"prior": "uniform", "min": 0.38, "max": 0.65},
-               "delta_cp": {"prior": "uniform", "min": 0.0, "max": 360.0},
-               "dm21sq": {"prior": "uniform", "min": 6.5e-5, "max": 8.5e-5},
-               "dm3lsq": {"prior": "uniform", "min": 2.3e-3, "max": 2.7e-3},
-               "m_lightest": {"prior": "log-uniform", "min": 1e-4, "max": 1.0},
-               "alpha21": {"prior": "uniform", "min": 0.0, "max": 360.0},
-               "alpha31": {"prior": "uniform", "min": 0.0, "max": 360.0}},
+    "params": yaml.safe_load((Path(__file__).parents[1] / "examples" / "ordering.yaml").read_text())["params"],
     "likelihoods": {"nufit": None, "cosmology": None, "kamland_zen": None},
 }
 # every installed likelihood in one model: the Z′ card's parameters and plugins plus the neutrino card's

@@ -134,6 +134,15 @@ def load_yaml(rel: str) -> Any:
         raise DataError(f"{path}: cannot parse YAML ({exc})") from None
 
 
+def load_dataset_yaml(rel: str, keys: list[str]) -> tuple[dict, str]:
+    """Read a catalogued YAML data file that must hold ``keys`` at the top level; also returns its full
+    path for error messages about its contents."""
+    raw = load_yaml(rel)
+    where = str(data_dir() / rel)
+    require_keys(raw, keys, where)
+    return raw, where
+
+
 def dataset_files(experiment: str, dataset: str) -> list[Path]:
     """Verified paths of every file of one dataset of an experiment."""
     found = entries(experiment, dataset)

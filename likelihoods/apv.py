@@ -95,10 +95,7 @@ class AtomicParityViolation(Likelihood):
 
     def __init__(self, dataset: str = "cadeddu2021", sw_cw: Literal["tree", "msbar", "low"] = "tree"):
         super().__init__(dataset, sw_cw=sw_cw)
-        rel = f"apv/{dataset}.yaml"
-        raw = catalog.load_yaml(rel)
-        where = str(catalog.data_dir() / rel)
-        catalog.require_keys(raw, ["nucleus", "experiment", "theory"], where)
+        raw, where = catalog.load_dataset_yaml(f"apv/{dataset}.yaml", ["nucleus", "experiment", "theory"])
         for part in ("experiment", "theory"):
             catalog.require_keys(raw[part], ["value", "errors", "source"], f"{where}: {part}")
         if int(raw["nucleus"]["Z"]) != Z_CS:

@@ -51,13 +51,9 @@ class Borexino(Likelihood):
     def __init__(self, dataset: str = "phase2-2017", ssm: Literal["high-z", "low-z"] = "high-z",
                  couplings: Literal["bks95", "tree"] = "bks95"):
         super().__init__(dataset, ssm=ssm, couplings=couplings)
-        rel = f"borexino/{dataset}.yaml"
-        raw = catalog.load_yaml(rel)
-        where = str(catalog.data_dir() / rel)
-        catalog.require_keys(raw, ["rate", "lines", "electrons_per_100t"], where)
+        raw, where = catalog.load_dataset_yaml(f"borexino/{dataset}.yaml", ["rate", "lines", "electrons_per_100t"])
         catalog.require_keys(raw["rate"], ["value", "stat", "syst_plus", "syst_minus", "source"], f"{where}: rate")
-        sm = catalog.load_yaml("borexino/ssm-b16.yaml")
-        catalog.require_keys(sm, ["be7_flux", "relative_error", "lines", "source"], "borexino/ssm-b16.yaml")
+        sm, _ = catalog.load_dataset_yaml("borexino/ssm-b16.yaml", ["be7_flux", "relative_error", "lines", "source"])
         rate = raw["rate"]
         self.value = float(rate["value"])
         syst = 0.5 * (abs(float(rate["syst_plus"])) + abs(float(rate["syst_minus"])))

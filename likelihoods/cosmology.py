@@ -29,9 +29,7 @@ class CosmologySumMnu(Likelihood):
 
     def __init__(self, dataset: str = "desi-dr2"):
         super().__init__(dataset)
-        rel = f"cosmology/{dataset}.yaml"
-        raw = catalog.load_yaml(rel)
-        catalog.require_keys(raw, ["sum_mnu_95", "cl", "source"], str(catalog.data_dir() / rel))
+        raw, _ = catalog.load_dataset_yaml(f"cosmology/{dataset}.yaml", ["sum_mnu_95", "cl", "source"])
         self.limit = float(raw["sum_mnu_95"])
         self.width = self.limit / Z95
         self.source = raw["source"]

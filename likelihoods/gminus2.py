@@ -29,10 +29,7 @@ class MuonGMinus2(Likelihood):
 
     def __init__(self, dataset: str = "fnal2025-wp25"):
         super().__init__(dataset)
-        rel = f"gminus2/{dataset}.yaml"
-        raw = catalog.load_yaml(rel)
-        where = str(catalog.data_dir() / rel)
-        catalog.require_keys(raw, ["unit", "experiment", "theory"], where)
+        raw, where = catalog.load_dataset_yaml(f"gminus2/{dataset}.yaml", ["unit", "experiment", "theory"])
         for part in ("experiment", "theory"):
             catalog.require_keys(raw[part], ["value", "error", "source"], f"{where}: {part}")
         unit = float(raw["unit"])

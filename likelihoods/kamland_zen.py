@@ -71,10 +71,8 @@ class KamLANDZen(Likelihood):
 
     def __init__(self, dataset: str = "kamland-zen-2024", nme: Literal["marginal", "conservative", "nuisance"] = "marginal"):
         super().__init__(dataset, nme=nme)
-        rel = f"kamland_zen/{dataset}.yaml"
-        where = str(catalog.data_dir() / rel)
-        raw = catalog.load_yaml(rel)
-        catalog.require_keys(raw, ["half_life_90", "cl", "mbb_limit_range_mev", "theory", "source"], where)
+        raw, where = catalog.load_dataset_yaml(f"kamland_zen/{dataset}.yaml",
+                                               ["half_life_90", "cl", "mbb_limit_range_mev", "theory", "source"])
         catalog.require_keys(raw["theory"], ["phase_space_yr", "g_a"], f"{where}: theory")
         self.t90 = float(raw["half_life_90"])
         self.g0nu = float(raw["theory"]["phase_space_yr"])

@@ -37,10 +37,7 @@ class Trident(Likelihood):
 
     def __init__(self, dataset: str = "ccfr"):
         super().__init__(dataset)
-        rel = f"trident/{dataset}.yaml"
-        raw = catalog.load_yaml(rel)
-        where = str(catalog.data_dir() / rel)
-        catalog.require_keys(raw, ["value", "error", "source", "table"], where)
+        raw, where = catalog.load_dataset_yaml(f"trident/{dataset}.yaml", ["value", "error", "source", "table"])
         self.value = float(raw["value"])
         self.error = float(raw["error"])
         self.source = raw["source"]

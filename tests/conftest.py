@@ -1,8 +1,11 @@
 """Shared fixtures: in-process test plugins (Gaussian likelihoods) and card builders."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+import yaml
 
 from globalfit import likelihood as registry
 from globalfit.likelihood import Likelihood
@@ -48,3 +51,9 @@ def gminus2_card(**over) -> dict:
     }
     card.update(over)
     return card
+
+
+def oscillation_params() -> dict:
+    """The oscillation + mass + phase prior box of examples/ordering.yaml (NO), a fresh copy per call."""
+    card = yaml.safe_load((Path(__file__).parents[1] / "examples" / "ordering.yaml").read_text())
+    return card["params"]

@@ -9,6 +9,7 @@ import pytest
 from scipy.integrate import quad
 from scipy.interpolate import RegularGridInterpolator
 
+from conftest import oscillation_params
 from globalfit.card import load_card
 from globalfit.grids import GridInterpolator, _Locator
 from globalfit.physics import nue_scattering as ns
@@ -232,15 +233,7 @@ ALL = {
     "params": {"m_zp": {"prior": "log-uniform", "min": 1e-3, "max": 1.0},
                "g_zp": {"prior": "log-uniform", "min": 1e-5, "max": 1e-1},
                "tan_theta": {"prior": "log-uniform", "min": 1.0, "max": 1e3},
-               "s12sq": {"prior": "uniform", "min": 0.25, "max": 0.36},
-               "s13sq": {"prior": "uniform", "min": 0.019, "max": 0.026},
-               "s23sq": {"prior": "uniform", "min": 0.38, "max": 0.65},
-               "delta_cp": {"prior": "uniform", "min": 0.0, "max": 360.0},
-               "dm21sq": {"prior": "uniform", "min": 6.5e-5, "max": 8.5e-5},
-               "dm3lsq": {"prior": "uniform", "min": 2.3e-3, "max": 2.7e-3},
-               "m_lightest": {"prior": "log-uniform", "min": 1e-4, "max": 1.0},
-               "alpha21": {"prior": "uniform", "min": 0.0, "max": 360.0},
-               "alpha31": {"prior": "uniform", "min": 0.0, "max": 360.0}},
+               **oscillation_params()},
     "likelihoods": {n: {} for n in ("gminus2", "apv", "na62", "borexino", "trident", "babar", "nufit", "cosmology",
                                     "kamland_zen")},
 }

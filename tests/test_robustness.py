@@ -33,6 +33,7 @@ from typing import Any, Callable
 import numpy as np
 import pytest
 
+from conftest import oscillation_params
 from globalfit import catalog, cli, yamlio
 from globalfit import likelihood as registry
 from globalfit.card import ModelOptions, load_card
@@ -344,15 +345,7 @@ def zprime_base() -> dict:
 
 def neutrino_base() -> dict:
     return {"name": "nu", "model": {"ordering": "NO"},
-            "params": {"s12sq": {"prior": "uniform", "min": 0.25, "max": 0.36},
-                       "s13sq": {"prior": "uniform", "min": 0.019, "max": 0.026},
-                       "s23sq": {"prior": "uniform", "min": 0.38, "max": 0.65},
-                       "delta_cp": {"prior": "uniform", "min": 0.0, "max": 360.0},
-                       "dm21sq": {"prior": "uniform", "min": 6.5e-5, "max": 8.5e-5},
-                       "dm3lsq": {"prior": "uniform", "min": 2.3e-3, "max": 2.7e-3},
-                       "m_lightest": {"prior": "log-uniform", "min": 1.0e-4, "max": 1.0},
-                       "alpha21": {"prior": "uniform", "min": 0.0, "max": 360.0},
-                       "alpha31": {"prior": "uniform", "min": 0.0, "max": 360.0}},
+            "params": oscillation_params(),
             "likelihoods": {"nufit": {}, "cosmology": {"dataset": "desi-dr2"}, "kamland_zen": {"nme": "marginal"}},
             "sampler": {"name": "dynesty", "progress": False}, "seed": 11}
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
+from conftest import oscillation_params
 from globalfit.card import load_card
 from globalfit.errors import CardError
 from globalfit.physics.neutrino import (TEXTURES, m_betabeta, mass_matrix, pmns, texture_ratios,
@@ -162,11 +163,8 @@ def test_texture_relation_curves_and_plot(tmp_path):
 
 TEX_CARD = {
     "name": "texC", "model": {"higgs": "singlet"},
-    "params": {"s12sq": {"prior": "uniform", "min": 0.25, "max": 0.36},
-               "s13sq": {"prior": "uniform", "min": 0.019, "max": 0.026},
-               "s23sq": {"prior": "uniform", "min": 0.38, "max": 0.65},
-               "delta_cp": {"prior": "uniform", "min": 0.0, "max": 360.0},
-               "dm21sq": {"prior": "uniform", "min": 6.5e-5, "max": 8.5e-5}},
+    "params": {k: v for k, v in oscillation_params().items()
+               if k in ("s12sq", "s13sq", "s23sq", "delta_cp", "dm21sq")},
     "likelihoods": {"nufit": None, "cosmology": None, "kamland_zen": None},
     "sampler": {"name": "dynesty", "progress": False, "dynesty": {"nlive": 100, "dlogz": 1.0}},
 }

@@ -2,7 +2,8 @@
 
 A card is YAML with the sections `model`, `params`, `likelihoods`, `sampler`, `output`, `seed` (and an
 optional `name`, `description`). Validation collects *every* problem, each with its key path, the bad
-value and what is allowed, and raises one CardError. See README.md ("Run-card reference").
+value and what is allowed, and raises one CardError. See README.md ("Run-card reference"). Parameter
+values may carry a unit ("10 MeV", see globalfit.units); they are stored in the parameter's card unit.
 """
 from __future__ import annotations
 
@@ -12,18 +13,24 @@ import hashlib
 import json
 import math
 import re
+import types
+import typing
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Mapping
-
-from typing import Annotated
+from typing import Annotated, Any, Literal, Mapping, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model, model_validator
 
 from globalfit import likelihood as registry
-from globalfit import yamlio
-from globalfit.errors import CardError, GlobalfitError, Problem
-from globalfit.params import KNOWN_PARAMETERS, Fixed, LogUniform, Normal, Prior, Uniform
+from globalfit import units, yamlio
+from globalfit.errors import CardError, CardWarning, GlobalfitError, Problem
+from globalfit.params import KNOWN_PARAMETERS, Fixed, LogUniform, Normal, Prior, Uniform, parameter_info
+
+
+def _warn(message: str) -> None:
+    """Issue a CardWarning (from one place, so Python's default filter shows each message once)."""
+    warnings.warn(CardWarning(message), stacklevel=1)
 
 
 # --------------------------------------------------------------------------------------------- schema
@@ -34,8 +41,16 @@ def _no_bool(value):
     return value
 
 
+def _only_bool(value):
+    """Only YAML true/false are booleans: no strings (YAML 1.1's yes/on), no numbers."""
+    if not isinstance(value, bool):
+        raise ValueError(f"got {_fmt(value)}; allowed: true, false (YAML 1.2: yes/no/on/off are strings)")
+    return value
+
+
 Num = Annotated[float, BeforeValidator(_no_bool)]
 Int = Annotated[int, BeforeValidator(_no_bool)]
+Bool = Annotated[bool, BeforeValidator(_only_bool)]
 
 
 class _Strict(BaseModel):
@@ -88,7 +103,7 @@ class EmceeSettings(_Strict):
 
 
 class DynestySettings(_Strict):
-    dynamic: bool = Field(False, description="dynamic nested sampling (posterior-oriented batches) instead of static")
+    dynamic: Bool = Field(False, description="dynamic nested sampling (posterior-oriented batches) instead of static")
     nlive: Int = Field(500, ge=10, description="live points (initial live points for dynamic runs)")
     dlogz: Num = Field(0.1, gt=0, description="stopping tolerance on the remaining evidence (initial run if dynamic)")
     bound: Literal["none", "single", "multi", "balls", "cubes"] = "multi"
@@ -103,7 +118,7 @@ class DynestySettings(_Strict):
 
 class SamplerSettings(_Strict):
     name: Literal["emcee", "dynesty"] = "dynesty"
-    progress: bool = True
+    progress: Bool = True
     checkpoint_every: Num = Field(60.0, ge=0, description="seconds between checkpoints (0: only on SIGTERM/SIGINT)")
     emcee: EmceeSettings = EmceeSettings()
     dynesty: DynestySettings = DynestySettings()
@@ -248,7 +263,12 @@ def _pydantic_problems(exc: ValidationError, base: str, cls: type[BaseModel]) ->
         if typ == "extra_forbidden":
             parent = _model_at(cls, loc[:-1])
             allowed = list(parent.model_fields) if parent else []
-            msg = f"unknown key '{loc[-1]}'; allowed: {', '.join(allowed)}{did_you_mean(loc[-1], allowed)}"
+            if parent is not None and issubclass(parent, _PluginOptions):
+                allowed.insert(0, "dataset")
+            listed = ", ".join(allowed) or "none"
+            if allowed == ["dataset"]:
+                listed += " (this plugin has no other options)"
+            msg = f"unknown key '{loc[-1]}'; allowed: {listed}{did_you_mean(loc[-1], allowed)}"
         elif typ == "literal_error":
             expected = err.get("ctx", {}).get("expected", "")
             choices = re.findall(r"'([^']*)'", expected)
@@ -277,17 +297,39 @@ def _validate(cls: type[BaseModel], data: Any, base: str, problems: list[Problem
 
 
 # ------------------------------------------------------------------------------------------- sections
+_VALUE_KEYS = ("value", "min", "max", "mean", "sigma")  # prior keys holding a value of the parameter
+
+
+def _in_card_unit(name: str, value: Any, path: str, problems: list[Problem]) -> Any:
+    """A value with a unit ("10 MeV") converted to the card unit of `name`; other values unchanged."""
+    try:
+        return units.to_card_unit(value, parameter_info(name).unit, name)
+    except units.UnitError as exc:
+        problems.append(Problem(path, str(exc)))
+        return None
+
+
 def _parse_prior(name: str, spec: Any, problems: list[Problem]) -> Prior | None:
     path = f"params.{name}"
     if isinstance(spec, bool) or spec is None:
         problems.append(Problem(path, f"expected a number (fixed value) or a prior mapping, got {_fmt(spec)}"))
         return None
+    if isinstance(spec, str) and units.parse(spec) is not None:  # a fixed value with a unit, "10 MeV"
+        spec = _in_card_unit(name, spec, path, problems)
+        if spec is None:
+            return None
     if isinstance(spec, (int, float)):
         spec = {"prior": "fixed", "value": spec}
     if not isinstance(spec, Mapping):
         problems.append(Problem(path, f"expected a number (fixed value) or a mapping with 'prior', got {_fmt(spec)}"))
         return None
     spec = dict(spec)
+    n_before = len(problems)
+    for key in _VALUE_KEYS:
+        if isinstance(spec.get(key), str):
+            spec[key] = _in_card_unit(name, spec[key], f"{path}.{key}", problems)
+    if len(problems) > n_before:
+        return None
     if "prior" not in spec:
         if set(spec) == {"value"}:
             spec["prior"] = "fixed"
@@ -311,11 +353,26 @@ def _parse_prior(name: str, spec: Any, problems: list[Problem]) -> Prior | None:
     return Fixed(parsed.value)
 
 
+class _PluginOptions(BaseModel):
+    """Base of the option models built from plugin signatures (their settings also allow `dataset`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def _strict_bool(ann: Any) -> Any:
+    """`bool` (also inside a union such as ``bool | None``) → Bool, which refuses "yes", "on", 1, ..."""
+    if ann is bool:
+        return Bool
+    if typing.get_origin(ann) in (Union, types.UnionType) and bool in typing.get_args(ann):
+        return Union[tuple(Bool if a is bool else a for a in typing.get_args(ann))]
+    return ann
+
+
 def _plugin_options_model(cls: type[registry.Likelihood]) -> type[BaseModel]:
     fields: dict[str, Any] = {}
     for spec in cls.option_specs().values():
-        fields[spec.name] = (spec.annotation, ... if spec.required else spec.default)
-    return create_model(f"{cls.name}_options", __config__=ConfigDict(extra="forbid"), **fields)
+        fields[spec.name] = (_strict_bool(spec.annotation), ... if spec.required else spec.default)
+    return create_model(f"{cls.name}_options", __base__=_PluginOptions, **fields)
 
 
 def _parse_likelihoods(raw: Any, problems: list[Problem]) -> dict[str, PluginConfig]:
@@ -380,10 +437,11 @@ def _parse_sampler(raw: Any, problems: list[Problem]) -> SamplerSettings | None:
 # ------------------------------------------------------------------------------------------ overrides
 def _set_path(d: dict, path: list[str], value: Any) -> None:
     """Set a dotted path in a raw card; the value None (YAML null) removes the key."""
-    for key in path[:-1]:
+    for i, key in enumerate(path[:-1]):
         nxt = d.get(key)
         if not isinstance(nxt, dict):
-            nxt = {} if nxt is None else {"prior": "fixed", "value": nxt} if isinstance(nxt, (int, float)) else nxt
+            fixed = isinstance(nxt, (int, float)) or (isinstance(nxt, str) and i == 1 and path[0] == "params")
+            nxt = {} if nxt is None else {"prior": "fixed", "value": nxt} if fixed else nxt
             if not isinstance(nxt, dict):
                 raise KeyError(key)
             d[key] = nxt
@@ -414,13 +472,22 @@ def apply_overrides(raw: dict, sets: list[str]) -> tuple[dict, dict[str, Any], l
         name = name.strip()
         try:
             value = yamlio.loads(text) if text.strip() else ""
+        except yamlio.InputError as exc:  # duplicate keys, alias bomb
+            problems.append(Problem(f"--set {name}", str(exc)))
+            continue
         except Exception:
             value = text
         if name in params:
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
+            if isinstance(value, str):  # a number with a unit, e.g. "10 MeV"
+                value = _in_card_unit(name, value, f"--set {name}", problems)
+                if value is None:
+                    continue
+            elif isinstance(value, bool) or not isinstance(value, (int, float)):
                 problems.append(Problem(f"--set {name}", f"a parameter value must be a number, got {_fmt(value)}"))
+                continue
             else:
-                point[name] = float(value)
+                _warn_if_meant_mev(name, float(value), params[name])
+            point[name] = float(value)
         elif name in model_opts:
             raw.setdefault("model", {})
             if not isinstance(raw["model"], dict):
@@ -438,15 +505,32 @@ def apply_overrides(raw: dict, sets: list[str]) -> tuple[dict, dict[str, Any], l
                 problems.append(Problem(f"--set {name}", f"cannot set below the non-mapping key {exc}"))
         elif name in TOP_LEVEL_KEYS:
             raw[name] = value
+        elif name in KNOWN_PARAMETERS:
+            problems.append(Problem(f"--set {name}", f"'{name}' is a known parameter, but this card does not have "
+                                                     f"it; add params.{name} to the card to sample or fix it (or "
+                                                     f"fix it with --set params.{name}=VALUE)"))
         else:
-            choices = list(params) + model_opts + list(TOP_LEVEL_KEYS)
+            choices = [c for c in [*params, *model_opts, *TOP_LEVEL_KEYS, *KNOWN_PARAMETERS] if c != name]
             problems.append(Problem(
                 f"--set {name}",
                 f"'{name}' is not a parameter of this card, a model option or a dotted card path; parameters: "
                 f"{', '.join(params) or 'none'}; model options: {', '.join(model_opts) or 'none'}"
-                f"{did_you_mean(name, choices + list(KNOWN_PARAMETERS))}",
+                f"{did_you_mean(name, choices)}",
             ))
     return raw, point, problems
+
+
+def _warn_if_meant_mev(name: str, value: float, spec: Any) -> None:
+    """Warn if a bare number for a mass in GeV lies outside the card's prior box but inside it read as MeV."""
+    if parameter_info(name).unit != "GeV":
+        return
+    prior = _parse_prior(name, spec, [])
+    if prior is None:
+        return
+    lo, hi = prior.bounds
+    if not lo <= value <= hi and lo <= value * 1e-3 <= hi:
+        _warn(f"{name}={value:g} is outside the prior [{lo:g}, {hi:g}] GeV but {value:g} MeV would be inside; "
+              f"masses are in GeV — write '{value:g} MeV' if you meant MeV")
 
 
 # ------------------------------------------------------------------------------------------- loading
@@ -456,7 +540,12 @@ def read_card_file(path: str | Path) -> dict:
     if not p.is_file():
         raise CardError([Problem("", f"no such card file: {p}")], source=str(p))
     try:
-        raw = yamlio.load(p)
+        text = p.read_text(encoding="utf-8")
+        if text.startswith(yamlio.BOM):
+            _warn(f"{p}: UTF-8 byte-order mark ignored")
+        raw = yamlio.loads(text)
+    except yamlio.InputError as exc:
+        raise CardError([Problem(key, msg) for key, msg in exc.problems], source=str(p)) from None
     except Exception as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -493,6 +582,12 @@ def load_card_and_point(source: str | Path | Mapping, sets: list[str] | None = N
     does) instead of being fixed; the card keeps its priors."""
     raw, src, default_name = _read(source)
     raw, point, problems = apply_overrides(raw, list(sets or []))
+    model = _validate(ModelOptions, raw.get("model"), "model", [])  # its problems are reported by _build
+    opts = model.model_dump() if model is not None else {}
+    for name, value in point.items():  # not fixed into the card, so not checked by _build
+        msg = _outside_domain(name, value, value, opts) if math.isfinite(value) else f"must be finite (got {value})"
+        if msg:
+            problems.append(Problem(f"--set {name}", msg))
     return _build(raw, src, default_name, problems), point
 
 
@@ -602,17 +697,21 @@ def _cross_checks(model: ModelOptions, params: dict[str, Prior], likes: dict[str
 
 def _parameter_constraints(model: ModelOptions, params: dict[str, Prior]) -> list[Problem]:
     """Prior ranges that contradict a parameter's allowed domain (e.g. a sign fixed by the model)."""
-    out = []
     opts = model.model_dump()
-    for name, prior in params.items():
-        info = KNOWN_PARAMETERS.get(name)
-        if info is None:
-            continue
-        lo, hi = prior.bounds
-        dom_lo, dom_hi = info.domain(opts)
-        if info.positive and lo <= 0:
-            out.append(Problem(f"params.{name}", f"must be > 0; the prior range [{lo:g}, {hi:g}] includes {lo:g}"))
-        elif lo < dom_lo or hi > dom_hi:
-            out.append(Problem(f"params.{name}", f"the prior range [{lo:g}, {hi:g}] leaves the allowed range "
-                                                 f"[{dom_lo:g}, {dom_hi:g}] {info.domain_note(opts)}".rstrip()))
-    return out
+    out = [(name, _outside_domain(name, *prior.bounds, opts)) for name, prior in params.items()]
+    return [Problem(f"params.{name}", msg) for name, msg in out if msg]
+
+
+def _outside_domain(name: str, lo: float, hi: float, opts: Mapping[str, object]) -> str | None:
+    """Why values in [lo, hi] (one value if lo == hi) leave the allowed domain of `name`; None if inside."""
+    info = KNOWN_PARAMETERS.get(name)
+    if info is None:
+        return None
+    what = f"the value {lo:g}" if lo == hi else f"the prior range [{lo:g}, {hi:g}]"
+    dom_lo, dom_hi = info.domain(opts)
+    if info.positive and lo <= 0:
+        return f"must be > 0; {what} includes {lo:g}" if lo != hi else f"must be > 0 (got {lo:g})"
+    if lo < dom_lo or hi > dom_hi:
+        why = "; ".join(filter(None, [info.domain_note(opts), info.bounds_reason]))
+        return f"{what} leaves the allowed range [{dom_lo:g}, {dom_hi:g}]" + (f" ({why})" if why else "")
+    return None

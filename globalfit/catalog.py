@@ -15,10 +15,11 @@ import hashlib
 import importlib.resources
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from globalfit import yamlio
 from globalfit.errors import DataError
@@ -90,13 +91,23 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-# Files read (and verified) in this process: relative path → sha256. Run manifests record them.
-_ACCESSED: dict[str, str] = {}
+# Open recorders (see `recording`): every verified read is added to each of them.
+_RECORDERS: list[dict[str, str]] = []
 
 
-def accessed() -> dict[str, str]:
-    """Data files read so far in this process, with their sha256."""
-    return dict(_ACCESSED)
+@contextmanager
+def recording() -> Iterator[dict[str, str]]:
+    """Collect the data files read (and verified) inside the block: relative path → sha256.
+
+    Each block sees every file read inside it, including files other code read before (caches of parsed
+    data must therefore not bypass `verified_path`). Used to attribute files to the plugin that read them.
+    """
+    files: dict[str, str] = {}
+    _RECORDERS.append(files)
+    try:
+        yield files
+    finally:
+        del _RECORDERS[next(i for i, f in enumerate(_RECORDERS) if f is files)]  # by identity, not by value
 
 
 @lru_cache(maxsize=None)
@@ -121,7 +132,8 @@ def verified_path(rel: str) -> Path:
     if not path.exists():
         raise DataError(f"{path}: listed in the data catalog but missing")
     _verified(str(root), rel, match[0].sha256, path.stat().st_mtime)
-    _ACCESSED[rel] = match[0].sha256
+    for files in _RECORDERS:
+        files[rel] = match[0].sha256
     return path
 
 
@@ -259,3 +271,6 @@ def main(argv: list[str] | None = None) -> int:
     print("data OK" if not problems else f"{len(problems)} problem(s)")
     return 1 if problems else 0
 
+
+if __name__ == "__main__":  # python -m globalfit.catalog ... is the same as globalfit data ...
+    sys.exit(main())

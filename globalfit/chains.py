@@ -20,7 +20,6 @@ from importlib import metadata
 from pathlib import Path
 
 import numpy as np
-import xarray as xr
 
 from globalfit import catalog, yamlio
 from globalfit.yamlio import json_default
@@ -68,11 +67,13 @@ def _var_attrs(name: str) -> dict:
     return {"units": info.unit, "label": info.label, "description": info.description}
 
 
-def _dataset(values: dict[str, np.ndarray], dims: tuple[str, ...], attrs: dict | None = None) -> xr.Dataset:
+def _dataset(values: dict[str, np.ndarray], dims: tuple[str, ...], attrs: dict | None = None):
+    import xarray as xr
+
     return xr.Dataset({k: (dims, v, _var_attrs(k)) for k, v in values.items()}, attrs=attrs or {})
 
 
-def _versions() -> dict[str, str]:
+def package_versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for pkg in ("globalfit", "numpy", "scipy", "emcee", "dynesty", "arviz", "xarray", "h5netcdf", "pydantic"):
         try:
@@ -97,9 +98,11 @@ def write_run(out: str | Path, card, posterior, result, wall_time: float, comman
     """Write posterior.nc, card.yaml and manifest.json into `out` (created; existing files replaced)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    import xarray as xr
+
     az = _arviz()
     attrs = {"sampler": result.sampler, "kind": result.kind, "card_name": card.name}
-    groups: dict[str, xr.Dataset] = {}
+    groups: dict = {}
     if result.kind == "mcmc":
         nchain, ndraw, d = result.theta.shape
         flat = _evaluate(posterior, result.theta.reshape(-1, d))
@@ -131,7 +134,7 @@ def write_run(out: str | Path, card, posterior, result, wall_time: float, comman
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "card": {"name": card.name, "source": card.source, "sha256": card.sha256()},
         "command": command if command is not None else sys.argv,
-        "versions": _versions(),
+        "versions": package_versions(),
         "platform": platform.platform(),
         "seed": card.seed,
         "sampler": {"name": result.sampler, "kind": result.kind, "settings": result.settings},
@@ -218,19 +221,104 @@ class Run:
         return spec.get("prior") if isinstance(spec, dict) else None
 
 
+def _damaged(path: Path, what: str) -> RunError:
+    what = " ".join(what.split())  # one line (YAML errors span several)
+    return RunError(f"{path}: {what}; the run directory is damaged: re-run its card to recreate it "
+                    f"(globalfit run CARD --out {path.parent} --force)")
+
+
+def _read_json(path: Path) -> dict:
+    """A JSON object from a run's file; RunError naming the file if it is unreadable or not an object."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # ValueError: JSONDecodeError, UnicodeDecodeError
+        raise _damaged(path, f"not readable JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise _damaged(path, f"expected a JSON object, got {type(data).__name__}")
+    return data
+
+
+#: what `Run` and its readers need from manifest.json: key → keys of that object
+_MANIFEST = {"sampler": ("name", "kind"), "parameters": ("sampled",), "results": ()}
+
+
+def _read_manifest(path: Path) -> dict:
+    manifest = _read_json(path)
+    for key, sub in _MANIFEST.items():
+        part = manifest.get(key)
+        if not isinstance(part, dict) or any(k not in part for k in sub):
+            raise _damaged(path, f"'{key}' must be an object" + (f" with the key(s) {', '.join(sub)}" if sub else ""))
+    kind = manifest["sampler"]["kind"]
+    if kind not in ("nested", "mcmc"):
+        raise _damaged(path, f"sampler.kind must be 'nested' or 'mcmc', got {kind!r}")
+    for key, names in {"parameters.sampled": manifest["parameters"]["sampled"],
+                       "derived": manifest.get("derived", [])}.items():
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise _damaged(path, f"'{key}' must be a list of names")
+    if kind == "nested":
+        for key in ("logz", "logzerr"):
+            x = manifest["results"].get(key)
+            if isinstance(x, bool) or not isinstance(x, (int, float)):
+                raise _damaged(path, f"results.{key} must be a number (a nested-sampling run), got {x!r}")
+    return manifest
+
+
+def _read_card(path: Path) -> dict:
+    import yaml
+
+    try:
+        card = yamlio.load(path)
+    except (OSError, ValueError, yaml.YAMLError) as exc:  # ValueError: UnicodeDecodeError, bad timestamps
+        raise _damaged(path, f"not readable YAML ({exc})") from None
+    if not isinstance(card, dict) or not isinstance(card.get("params", {}), dict):
+        raise _damaged(path, "expected the resolved card: a mapping with 'params' a mapping")
+    return card
+
+
+def _read_posterior(path: Path, manifest: dict):
+    """posterior.nc read into memory (no file left open), with the groups and variables the run needs."""
+    import h5py
+
+    def read(_name: str, obj) -> None:  # returns None: visititems stops at the first other return value
+        dict(obj.attrs)
+        if isinstance(obj, h5py.Dataset):
+            obj[()]
+
+    az = _arviz()
+    try:
+        # every object read with h5py first: h5netcdf leaves a traceback on stderr for files it cannot open
+        with h5py.File(path, "r") as fh:
+            fh.visititems(read)
+        with az.rc_context({"data.load": "eager"}):
+            idata = az.from_netcdf(str(path), engine="h5netcdf")
+    except Exception as exc:  # h5py/h5netcdf/xarray raise OSError, KeyError, ValueError, RuntimeError, ...
+        raise _damaged(path, f"not a readable netCDF file, truncated or corrupt ({type(exc).__name__}: "
+                             f"{exc})") from None
+    kind = manifest["sampler"]["kind"]
+    needed = {"posterior": [*manifest["parameters"]["sampled"], "logpost"]}
+    if kind == "nested":
+        needed["nested"] = [*manifest["parameters"]["sampled"], "log_weight"]
+    for group, names in needed.items():
+        if group not in idata.groups():
+            raise _damaged(path, f"no group '{group}' (groups: {', '.join(idata.groups()) or 'none'})")
+        missing = [n for n in names if n not in idata[group]]
+        if missing:
+            raise _damaged(path, f"group '{group}' lacks the variable(s) {', '.join(missing)}")
+    return idata
+
+
 def load_run(path: str | Path) -> Run:
-    """Read a run directory written by `globalfit run`."""
+    """Read a run directory written by `globalfit run`; RunError naming the file if one is missing or damaged."""
     path = Path(path)
     if not path.is_dir():
         raise RunError(f"{path}: no such run directory")
     if (path / "failed.json").exists():
-        reason = json.loads((path / "failed.json").read_text(encoding="utf-8")).get("reason", "")
+        reason = _read_json(path / "failed.json").get("reason", "")
         raise RunError(f"{path}: the run failed: {reason}")
     missing = [f for f in (POSTERIOR_FILE, CARD_FILE, MANIFEST_FILE) if not (path / f).exists()]
     if missing:
         raise RunError(f"{path}: not a complete run directory (missing {', '.join(missing)})")
-    az = _arviz()
-    idata = az.from_netcdf(str(path / POSTERIOR_FILE), engine="h5netcdf")
-    card = yamlio.load(path / CARD_FILE)
-    manifest = json.loads((path / MANIFEST_FILE).read_text(encoding="utf-8"))
+    manifest = _read_manifest(path / MANIFEST_FILE)
+    card = _read_card(path / CARD_FILE)
+    idata = _read_posterior(path / POSTERIOR_FILE, manifest)
     return Run(path, idata, card, manifest)

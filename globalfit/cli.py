@@ -1,6 +1,9 @@
-"""The `globalfit` command: run | eval | summary | corner | list.
+"""The `globalfit` command: run | eval | summary | corner | compare | report | tension | profile | plane | list.
 
-Errors in the user's input (card, data, run directory) print one clear message and exit with code 2.
+Errors in the user's input (card, data, run directory) print one clear message and exit with code 2. SIGINT
+and SIGTERM stop any command cleanly with exit code 130 or 143 (a running sampler first writes a checkpoint;
+globalfit.interrupts). Heavy modules (numpy's users, the samplers, arviz) are imported by the commands that
+need them, so `--help`, `--version` and `list` start quickly.
 """
 from __future__ import annotations
 
@@ -9,13 +12,13 @@ import dataclasses
 import json
 import math
 import sys
+import warnings
 from importlib import resources
 from pathlib import Path
 
-import numpy as np
-
-from globalfit.errors import CardError, GlobalfitError, Problem
-from globalfit.samplers.checkpoint import Interrupted
+from globalfit import interrupts
+from globalfit.errors import CardError, GlobalfitError, Problem, format_warning
+from globalfit.interrupts import Interrupted
 
 DEFAULT_CARD = "default.yaml"
 
@@ -26,6 +29,7 @@ def default_card_path() -> Path:
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="globalfit", description="Bayesian global fits of the gauged U(1)_{Lμ−Lτ} model.")
+    p.add_argument("--version", action="version", version=f"globalfit {_version()}")
     sub = p.add_subparsers(dest="command", metavar="{run,eval,summary,corner,compare,report,tension,profile,plane,texture-plot,list,data}")
 
     r = sub.add_parser("run", help="sample a run card and store the run (without CARD: the default fit)")
@@ -39,7 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     r.add_argument("--variant", action="append", metavar="NAME", help="study cards: run only these variants")
     r.add_argument("--jobs", type=int, default=1, metavar="N", help="study cards: run N variants in parallel")
-    r.add_argument("--resume", action="store_true", help="continue from <out>/checkpoint (refused if the card differs)")
+    r.add_argument("--resume", action="store_true", help="continue from <out>/checkpoint (refused if the card differs); "
+                                                          "a finished run is left as it is")
+    r.add_argument("--force", action="store_true", help="overwrite a finished run or discard a checkpoint in the "
+                                                         "output directory")
     r.add_argument("--epoch", metavar="NAME", help="switch every likelihood to the datasets of a data epoch "
                                                     "(seeds | latest; see data/epochs.yaml)")
 
@@ -108,8 +115,35 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("globalfit")
+    except metadata.PackageNotFoundError:
+        return "0.0.0+unknown"
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
+    """The command line. Returns the exit code: 0, 2 (bad input: card, data, run directory), 128 + signal."""
+    interrupts.install()
+    warnings.formatwarning = format_warning
+    try:
+        try:
+            return _main(sys.argv[1:] if argv is None else list(argv))
+        except Interrupted as exc:
+            interrupts.quiet()
+            print(f"globalfit: {exc}", file=sys.stderr)
+            return exc.exit_code
+        except KeyboardInterrupt:  # only if something replaced the handlers
+            interrupts.quiet()
+            print("globalfit: interrupted", file=sys.stderr)
+            return 130
+    finally:
+        interrupts.quiet()  # a signal from now on only ends the process with the code returned
+
+
+def _main(argv: list[str]) -> int:
     if argv[:1] == ["data"]:
         from globalfit import catalog
 
@@ -127,15 +161,11 @@ def main(argv: list[str] | None = None) -> int:
                 "compare": cmd_compare, "plane": cmd_plane, "texture-plot": cmd_texture_plot, "profile": cmd_profile,
                 "tension": cmd_tension, "report": cmd_report,
                 "list": cmd_list}[args.command](args)
-    except Interrupted as exc:
-        print(f"globalfit: {exc}", file=sys.stderr)
-        return 128 + exc.signum
+    except Interrupted:
+        raise
     except GlobalfitError as exc:
         print(f"globalfit: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("globalfit: interrupted", file=sys.stderr)
-        return 130
 
 
 # ------------------------------------------------------------------------------------------------- run
@@ -168,7 +198,8 @@ def cmd_run(args) -> int:
                 print(f"######## variant {vname}")
                 dry_run(card)
             return 0
-        run_study(study, jobs=max(1, args.jobs), progress=False if args.no_progress else None, resume=args.resume)
+        run_study(study, jobs=max(1, args.jobs), progress=False if args.no_progress else None, resume=args.resume,
+                  force=args.force)
         return 0
     if args.variant:
         raise CardError([Problem("--variant", "the card has no variants")], source=str(card_path))
@@ -176,7 +207,7 @@ def cmd_run(args) -> int:
     if args.dry_run:
         return dry_run(card)
     run_card(card, out=args.out, progress=False if args.no_progress else None, command=["globalfit", *sys.argv[1:]],
-             resume=args.resume)
+             resume=args.resume, force=args.force)
     return 0
 
 
@@ -218,6 +249,8 @@ def dry_run(card) -> int:
 
 
 def _evaluation_dict(post, theta) -> dict:
+    import numpy as np
+
     ev = post.evaluate(theta)
     def f(x):
         v = float(np.asarray(x)[0])
@@ -283,6 +316,8 @@ def _card_and_point(card_path: str, sets: list[str], variant: str | None):
 
 
 def cmd_eval(args) -> int:
+    import numpy as np
+
     from globalfit.posterior import Posterior
 
     card, point = _card_and_point(args.card, args.set, args.variant)
@@ -352,7 +387,18 @@ def cmd_profile(args) -> int:
     if args.param not in card.params:
         raise CardError([Problem("--param", f"'{args.param}' is not a parameter of the card; parameters: "
                                             f"{', '.join(card.params)}")], source="profile")
-    prof = compute_profile(card, args.param, default_grid(card, args.param, args.points, lo, hi), seed=card.seed)
+    a, b = card.params[args.param].bounds
+    if lo is not None and (lo < a or hi > b):
+        raise CardError([Problem("--range", f"{lo:g}:{hi:g} leaves the prior range [{a:g}, {b:g}] of {args.param}; "
+                                            "the profile is computed inside the prior box (widen the prior in the "
+                                            "card, or choose a range inside it)")], source="profile")
+
+    def report(k: int, n: int, value: float, chi2: float) -> None:
+        shown = f"χ² = {chi2:.4f}" if math.isfinite(chi2) else "no point with a finite likelihood"
+        print(f"globalfit: profile {args.param} {k}/{n}: {args.param} = {value:.5g}, {shown}", file=sys.stderr)
+
+    prof = compute_profile(card, args.param, default_grid(card, args.param, args.points, lo, hi), seed=card.seed,
+                           progress=report)
     bayes = None
     if args.run:
         from globalfit.chains import load_run
@@ -362,14 +408,16 @@ def cmd_profile(args) -> int:
         x, w = run.samples([args.param])
         q = weighted_quantiles(x[:, 0], w, [0.025, 0.16, 0.84, 0.975])
         bayes = {"run": str(args.run), "68": (q[1], q[2]), "95": (q[0], q[3])}
+    if args.output:  # before the table: on stdout only the table (or the JSON)
+        print(f"globalfit: wrote {plot_profile(prof, args.output, bayes)}", file=sys.stderr)
     if args.json:
-        print(json.dumps({"param": prof.param, "values": prof.values.tolist(), "dchi2": prof.dchi2.tolist(),
-                          "chi2_min": prof.chi2_min, "interval68": prof.interval(1.0),
-                          "interval95": prof.interval(3.84), "bayes": bayes}, indent=2))
+        finite = lambda x: float(x) if math.isfinite(x) else None  # noqa: E731  (no solution: null)
+        print(json.dumps({"param": prof.param, "values": prof.values.tolist(),
+                          "dchi2": [finite(d) for d in prof.dchi2], "chi2_min": finite(prof.chi2_min),
+                          "interval68": prof.interval(1.0), "interval95": prof.interval(3.84), "bayes": bayes},
+                         indent=2))
     else:
         print(format_profile(prof, bayes))
-    if args.output:
-        print(f"globalfit: wrote {plot_profile(prof, args.output, bayes)}")
     return 0
 
 
@@ -377,7 +425,7 @@ def cmd_tension(args) -> int:
     from globalfit.chains import load_run
     from globalfit.tension import format_tension, leave_one_out
 
-    rows = leave_one_out(load_run(args.run), optimise=not args.no_optimise, rerun=args.rerun)
+    rows = leave_one_out(load_run(args.run), optimise=not args.no_optimise, rerun=args.rerun, log=sys.stderr)
     print(json.dumps(rows, indent=2) if args.json else format_tension(rows))
     return 0
 
@@ -385,17 +433,17 @@ def cmd_tension(args) -> int:
 def cmd_report(args) -> int:
     from globalfit import report
 
-    if not args.tension:
-        return report.cmd_report(args)
-    from globalfit.chains import load_run
-    from globalfit.tension import leave_one_out
+    tension = None
+    if args.tension:
+        from globalfit.chains import load_run
+        from globalfit.tension import leave_one_out
 
-    paths, _ = report._expand(args.runs)
-    tension = {}
-    for p in paths:
-        run = load_run(p)
-        if len(run.card.get("likelihoods", {})) > 1:
-            tension[run.name] = leave_one_out(run)
+        paths, _ = report.expand_run_paths(args.runs)
+        tension = {}
+        for p in paths:
+            run = load_run(p)
+            if len(run.card.get("likelihoods", {})) > 1:
+                tension[run.name] = leave_one_out(run, log=sys.stderr)
     out = args.output or str(Path(args.runs[0]) / "report.html")
     print(f"globalfit: wrote {report.write_report(args.runs, out, tension=tension)}")
     return 0

@@ -6,7 +6,7 @@ from typing import Mapping
 
 from globalfit import catalog
 from globalfit import likelihood as registry
-from globalfit.errors import CardError, Problem
+from globalfit.errors import CardError, DataError, Problem
 
 EPOCHS_FILE = "epochs.yaml"
 
@@ -14,8 +14,18 @@ EPOCHS_FILE = "epochs.yaml"
 def epochs() -> dict[str, dict]:
     """Epoch name → {"description", "datasets"} ("datasets" is a mapping plugin → dataset, or "default")."""
     raw = catalog.load_yaml(EPOCHS_FILE)
-    catalog.require_keys(raw, ["epochs"], str(catalog.data_dir() / EPOCHS_FILE))
-    return dict(raw["epochs"])
+    where = str(catalog.data_dir() / EPOCHS_FILE)
+    catalog.require_keys(raw, ["epochs"], where)
+    table = raw["epochs"]
+    if not isinstance(table, Mapping) or not table:
+        raise DataError(f"{where}: 'epochs' must be a mapping of epoch names to {{description, datasets}}")
+    for name, epoch in table.items():
+        chosen = epoch.get("datasets") if isinstance(epoch, Mapping) else None
+        if chosen != "default" and not (isinstance(chosen, Mapping) and all(
+                isinstance(k, str) and isinstance(v, str) for k, v in chosen.items())):
+            raise DataError(f"{where}: epochs.{name} needs the key 'datasets': 'default' or a mapping "
+                            "plugin → dataset name")
+    return {str(name): dict(epoch) for name, epoch in table.items()}
 
 
 def epoch_sets(raw_card: Mapping, epoch: str) -> list[str]:

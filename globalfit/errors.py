@@ -1,6 +1,7 @@
 """Exceptions that the command line turns into a clear message and exit code 2 (never a traceback)."""
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 
@@ -40,3 +41,14 @@ class RunError(GlobalfitError):
 
 class LikelihoodNaNError(GlobalfitError):
     """A likelihood plugin returned NaN (or +inf) at a point inside the prior support: a bug, never sampled."""
+
+
+class CardWarning(UserWarning):
+    """Something in a card or an override that is accepted but probably not what was meant."""
+
+
+def format_warning(message, category, filename, lineno, line=None, _default=warnings.formatwarning) -> str:
+    """`warnings.formatwarning` of the command line: CardWarnings as one line, like its errors."""
+    if issubclass(category, CardWarning):
+        return f"globalfit: warning: {message}\n"
+    return _default(message, category, filename, lineno, line)

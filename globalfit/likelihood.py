@@ -196,9 +196,8 @@ def instance(name: str, dataset: str | None, options: Mapping[str, Any]) -> Like
         kwargs = dict(options)
         if dataset is not None:
             kwargs["dataset"] = dataset
-        before = catalog.accessed()
-        plugin = cls(**kwargs)
-        # the data files this instance read (its run manifests list them, whatever else the process read)
-        plugin.data_files = {k: v for k, v in catalog.accessed().items() if before.get(k) != v}
+        with catalog.recording() as files:
+            plugin = cls(**kwargs)
+        plugin.data_files = files  # every file this instance read: its run manifests list them
         _INSTANCES[key] = plugin
     return _INSTANCES[key]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class ParameterInfo:
     bounds: tuple[float, float] = (-math.inf, math.inf)  # allowed range in card units
     positive: bool = False  # the lower bound 0 itself is excluded (e.g. a mass that appears in a denominator)
     bounds_by_option: Mapping[str, Mapping[str, tuple[float, float]]] = field(default_factory=dict)
+    bounds_reason: str = ""  # why the bounds are what they are, for messages (e.g. perturbativity)
     default: float | None = None  # fixed value used when a card omits the parameter
 
     def domain(self, model_options: Mapping[str, object]) -> tuple[float, float]:
@@ -54,7 +55,8 @@ KNOWN_PARAMETERS: dict[str, ParameterInfo] = {
     for p in [
         # Z′ sector
         ParameterInfo("m_zp", "GeV", r"$m_{Z'}$ [GeV]", "Z′ mass", bounds=_POS, positive=True),
-        ParameterInfo("g_zp", "", r"$g_{Z'}$", "U(1)_{Lμ−Lτ} gauge coupling", bounds=_POS),
+        ParameterInfo("g_zp", "", r"$g_{Z'}$", "U(1)_{Lμ−Lτ} gauge coupling", bounds=(0.0, math.sqrt(4 * math.pi)),
+                      bounds_reason="perturbativity: g_zp²/(4π) ≤ 1, i.e. g_zp ≤ √(4π) ≈ 3.545"),
         ParameterInfo("eps", "", r"$\epsilon$", "kinetic mixing (with model.kinetic_mixing: free), either sign"),
         ParameterInfo("tan_theta", "", r"$\tan\theta$", "v_σ/v₁, singlet to doublet vev ratio (higgs: doublet+singlet)",
                       bounds=_POS),
@@ -182,6 +184,8 @@ class Normal(Prior):
         object.__setattr__(self, "_log_mass", float(mass))
 
     def from_unit(self, u):
+        from scipy import stats  # imported here: scipy.stats costs ~0.5 s, and only normal priors need it
+
         z = stats.truncnorm.ppf(np.asarray(u, dtype=float), self._a, self._b)
         return self.mean + self.sigma * z
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 from scipy.optimize import minimize
@@ -34,7 +35,9 @@ class Profile:
 
     @property
     def dchi2(self) -> np.ndarray:
-        return self.chi2 - self.chi2_min
+        """χ² − χ²_min; +inf where the grid value has no solution."""
+        return np.where(np.isfinite(self.chi2), self.chi2 - (self.chi2_min if np.isfinite(self.chi2_min) else 0.0),
+                        np.inf)
 
     def interval(self, level: float) -> tuple[float, float] | None:
         """Range of grid values with Δχ² ≤ level, ends interpolated linearly (None if empty); an end at
@@ -69,7 +72,10 @@ def _minimise(f, starts: list[np.ndarray], maxiter: int) -> tuple[np.ndarray, fl
 
 
 def compute_profile(card: Card, param: str, values: np.ndarray, n_scan: int = 4000, n_starts: int = 3,
-                    seed: int = 0) -> Profile:
+                    seed: int = 0, progress: Callable[[int, int, float, float], None] | None = None) -> Profile:
+    """The profile of `param` on the grid `values` (card units). χ² is +inf where no point with that value has
+    a finite likelihood (e.g. outside a texture's solutions). `progress(k, n, value, χ²)` is called after each
+    grid point."""
     if param not in card.params or isinstance(card.params[param], Fixed):
         sampled = [k for k, p in card.params.items() if not isinstance(p, Fixed)]
         raise CardError([Problem("--param", f"'{param}' is not a sampled parameter of the card; sampled: "
@@ -109,10 +115,12 @@ def compute_profile(card: Card, param: str, values: np.ndarray, n_scan: int = 40
         starts = [scan_u[i, others] for i in np.argsort(c)[:n_starts]] + prev
         f = lambda uo: float(chi2_of(theta_from(np.clip(uo, 0, 1)[None, :], v))[0])  # noqa: E731
         x, fx = _minimise(f, starts, maxiter)
-        chi2[k] = fx
+        chi2[k] = fx if fx < BIG else np.inf
         best[k] = theta_from(x[None, :], v)[0]
         prev = [x, u_best[others]]
-    chi2_min = min(chi2_min, float(np.min(chi2)))
+        if progress is not None:
+            progress(k + 1, len(values), float(v), float(chi2[k]))
+    chi2_min = min(chi2_min if chi2_min < BIG else np.inf, float(np.min(chi2)))
     return Profile(param, np.asarray(values, dtype=float), chi2, chi2_min, best, names)
 
 
@@ -131,7 +139,8 @@ def default_grid(card: Card, param: str, points: int, lo: float | None = None, h
 def format_profile(p: Profile, bayes: dict | None = None) -> str:
     lines = [f"profile likelihood of {p.param}: −2 ln L maximised over {', '.join(n for n in p.names if n != p.param)}",
              f"global minimum χ²_min = {p.chi2_min:.4f}", "", f"{p.param:>14}{'Δχ²':>12}"]
-    lines += [f"{v:>14.5g}{d:>12.4f}" for v, d in zip(p.values, p.dchi2)]
+    lines += [f"{v:>14.5g}{d:>12.4f}" if np.isfinite(d) else f"{v:>14.5g}{'no solution':>12}"
+              for v, d in zip(p.values, p.dchi2)]
     lines.append("")
     for level, name in ((1.0, "68% (Δχ² < 1)"), (3.84, "95% (Δχ² < 3.84)")):
         iv = p.interval(level)

@@ -22,7 +22,7 @@ For every run it shows
 For several runs it adds an overlay corner plot on the shared parameters, the evidence table when all
 runs are nested-sampling runs (globalfit.compare), and "What moved" when the runs' resolved cards differ
 only in likelihood datasets (data epochs). `write_report(..., tension=...)` renders a per-likelihood
-tension table computed elsewhere (see `_tension_section`, a placeholder hook).
+tension table computed elsewhere (see `_tension_section`; `globalfit report --tension` computes it).
 
 χ² and pulls at the MAP
 -----------------------
@@ -793,7 +793,7 @@ footer { color: var(--muted); font-size: 12px; margin-top: 40px; border-top: 1px
 """
 
 
-def _expand(paths: list[str | Path]) -> tuple[list[Path], list[str]]:
+def expand_run_paths(paths: list[str | Path]) -> tuple[list[Path], list[str]]:
     """Run directories from the arguments: a study directory (study.yaml without manifest.json) stands for
     its runs in the study's order; failed runs of a study are skipped and named."""
     out, skipped = [], []
@@ -824,7 +824,7 @@ def write_report(paths: list[str | Path], out: str | Path, tension: dict[str, li
     `tension`: optional, run name → rows (likelihood, delta_chi2, p_value, shifts, ess), rendered as a table
     (see `_tension_section`). Returns the path written.
     """
-    run_paths, skipped = _expand(paths)
+    run_paths, skipped = expand_run_paths(paths)
     if not run_paths:
         raise RunError("no runs given" + (f" (failed runs skipped: {', '.join(skipped)})" if skipped else ""))
     runs = [load_run(p) for p in run_paths]
@@ -898,11 +898,3 @@ def write_report(paths: list[str | Path], out: str | Path, tension: dict[str, li
     tmp.write_text(page, encoding="utf-8")
     tmp.replace(out)
     return out
-
-
-def cmd_report(args) -> int:
-    """`globalfit report RUN [RUN ...] [-o FILE]` (args.runs, args.output; default <first run>/report.html)."""
-    out = args.output or str(Path(args.runs[0]) / "report.html")
-    path = write_report(list(args.runs), out, tension=getattr(args, "tension", None))
-    print(f"globalfit: wrote {path}")
-    return 0

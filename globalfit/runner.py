@@ -9,7 +9,7 @@ import json
 
 import numpy as np
 
-from globalfit import samplers
+from globalfit import rundir, samplers
 from globalfit.card import Card
 from globalfit.chains import write_run
 from globalfit.errors import RunError
@@ -28,40 +28,57 @@ def domain_fraction(posterior: Posterior, seed: int, n: int = DOMAIN_CHECK_DRAWS
     return float(ok.mean())
 
 
-def run_card(card: Card, out: str | Path | None = None, progress: bool | None = None,
-             log=sys.stderr, command: list[str] | None = None, resume: bool = False) -> Path:
+def run_card(card: Card, out: str | Path | None = None, progress: bool | str | None = None,
+             log=None, command: list[str] | None = None, resume: bool = False, force: bool = False) -> Path:
     """Sample the card's posterior with its sampler and write the run directory (returned).
 
-    Checkpoints go to <out>/checkpoint every `sampler.checkpoint_every` seconds and on SIGTERM/SIGINT
-    (then Interrupted is raised); with `resume` the run continues from the checkpoint (refused if the card
-    differs). Under `mpiexec -n N` (N > 1) rank 0 samples and writes, the other ranks evaluate batches of
+    The directory is locked for the run (a second writer is refused); a finished run or a checkpoint in it
+    is not overwritten unless `force` (globalfit.rundir). Checkpoints go to <out>/checkpoint every
+    `sampler.checkpoint_every` seconds and on SIGTERM/SIGINT (then Interrupted is raised); with `resume` the
+    run continues from the checkpoint (refused if the card differs; a finished run is left as it is).
+    `progress`: True (live status line), False, or a label (a status line every few seconds, for runs in the
+    background). Under `mpiexec -n N` (N > 1) rank 0 samples and writes, the other ranks evaluate batches of
     likelihoods (globalfit.parallel) and return None.
     """
-    from globalfit import parallel
-    from globalfit.samplers.checkpoint import Checkpointer
+    from globalfit import interrupts, parallel
 
     out = Path(out or card.output)
-    posterior = Posterior(card)
+    log = log or sys.stderr
+    try:
+        posterior = Posterior(card)
+    except interrupts.Interrupted as exc:
+        raise interrupts.Interrupted(f"{exc} while reading the data, before sampling began (nothing to resume)",
+                                     exc.signum) from None
     comm = parallel.world()
     if comm is not None and comm.Get_size() > 1:
         if comm.Get_rank() != 0:
             parallel.serve(posterior, comm)
             return None
         posterior = parallel.DistributedPosterior(posterior, comm)
-    print(f"globalfit: run '{card.name}' with {card.sampler.name}, {posterior.ndim} sampled parameter(s) "
-          f"({', '.join(posterior.names)}), likelihoods: {', '.join(posterior.plugins)}; seed {card.seed}", file=log)
     try:
-        return _run(card, out, posterior, progress, log, command, resume)
+        with rundir.lock(out):
+            found = rundir.prepare(out, resume, force)
+            if resume and found == "finished":
+                print(f"globalfit: {out} holds a finished run of '{card.name}'; nothing to resume", file=log)
+                return out
+            print(f"globalfit: run '{card.name}' with {card.sampler.name}, {posterior.ndim} sampled parameter(s) "
+                  f"({', '.join(posterior.names)}), likelihoods: {', '.join(posterior.plugins)}; seed {card.seed}",
+                  file=log)
+            return _run(card, out, posterior, progress, log, command, resume)
     finally:
         if isinstance(posterior, parallel.DistributedPosterior):
             posterior.close()
 
 
 def _run(card, out, posterior, progress, log, command, resume) -> Path:
+    from globalfit import interrupts
     from globalfit.samplers.checkpoint import Checkpointer
 
     show = card.sampler.progress if progress is None else progress
-    frac = domain_fraction(posterior, card.seed)
+    try:
+        frac = domain_fraction(posterior, card.seed)
+    except interrupts.Interrupted as exc:
+        raise interrupts.Interrupted(f"{exc} before sampling began (nothing to resume)", exc.signum) from None
     if frac == 0.0:
         reason = (f"none of {DOMAIN_CHECK_DRAWS} prior draws lies inside the model's domain (for a texture: no "
                   f"solution with ordering {card.model.ordering} in the prior box); nothing to sample")
@@ -73,19 +90,22 @@ def _run(card, out, posterior, progress, log, command, resume) -> Path:
         raise RunError(f"{card.name}: {reason}")
     if frac < 0.01:
         print(f"globalfit: only {100 * frac:.2g}% of the prior volume is inside the model's domain", file=log)
-    ckpt = Checkpointer(out / "checkpoint", card, posterior.names, card.sampler.checkpoint_every, resume)
-    if resume and ckpt.load() is None:
+    ckpt = Checkpointer(out / "checkpoint", card, posterior.names, card.sampler.checkpoint_every, resume, log=log)
+    if resume and not ckpt.exists():
         print(f"globalfit: no checkpoint in {ckpt.dir}; starting from the beginning", file=log)
+    every = f"every {card.sampler.checkpoint_every:g} s and " if card.sampler.checkpoint_every > 0 else ""
     t0 = time.perf_counter()
-    with ckpt:
+    with ckpt:  # from here a signal writes a checkpoint before the run stops
+        print(f"globalfit: sampling; checkpoints to {ckpt.dir} {every}on SIGINT/SIGTERM", file=log, flush=True)
         result = samplers.run(posterior, card.sampler, card.seed, progress=show, checkpoint=ckpt)
     result.stats["points_outside_domain"] = int(posterior.n_outside)
     result.stats["prior_fraction_in_domain"] = frac
     wall = time.perf_counter() - t0
     for w in result.warnings:
         print(f"WARNING: {w}", file=log)
-    (out / FAILED_FILE).unlink(missing_ok=True)
-    write_run(out, card, posterior, result, wall, command)
+    with interrupts.deferred(done=f"after the run was complete and written to {out}"):
+        (out / FAILED_FILE).unlink(missing_ok=True)
+        write_run(out, card, posterior, result, wall, command)
     extra = f", ln Z = {result.logz:.3f} ± {result.logzerr:.3f}" if result.logz is not None else ""
     print(f"globalfit: {result.ncall} likelihood calls in {wall:.1f} s{extra}; wrote {out}/", file=log)
     return out

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import copy
 import json
-import multiprocessing
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -102,10 +100,16 @@ def load_study(source: str | Path | Mapping, sets: list[str] | None = None, only
         if unknown:
             problems.append(Problem("--variant", f"unknown variant(s) {', '.join(unknown)}; available: "
                                                  f"{', '.join(map(str, variants))}"))
-        groups = [(t, vs, qs) for t, vs, qs in groups if all(v in only for v in vs)]
+        # compare the variants run now with those of the group already on disk (run earlier)
+        groups = [(t, [v for v in vs if v in only or _has_run(output / str(v))], qs) for t, vs, qs in groups]
+        groups = [(t, vs, qs) for t, vs, qs in groups if len(vs) >= 2]
     if problems:
         raise CardError(problems, source=src)
     return Study(name, output, cards, groups, raw)
+
+
+def _has_run(path: Path) -> bool:
+    return (path / "manifest.json").exists() or (path / "failed.json").exists()
 
 
 def _parse_groups(spec: Any, variants: list[str], problems: list[Problem]) -> list:
@@ -138,35 +142,149 @@ def _parse_groups(spec: Any, variants: list[str], problems: list[Problem]) -> li
     return groups
 
 
-def _run_one(args):
-    card, progress, resume = args
+#: exit codes of a variant's worker process (besides 0 and 128 + signal)
+_EXIT_FAILED_RUN, _EXIT_INPUT_ERROR, _EXIT_BUG = 3, 2, 1
+#: seconds the workers get to write their checkpoints after a stop signal, before they are killed
+STOP_GRACE = 120.0
+
+
+def _run_one(card: Card, progress, resume: bool, force: bool, log=None) -> str | None:
+    """Run one variant; None if its model has no solution (recorded in failed.json, the study goes on)."""
     from globalfit.errors import RunError
     from globalfit.runner import run_card
 
     try:
-        if resume and (Path(card.output) / "manifest.json").exists() and not (Path(card.output) / "checkpoint").exists():
-            return str(card.output)  # finished before the interruption
-        return str(run_card(card, progress=progress, command=["globalfit", *sys.argv[1:]], resume=resume))
-    except RunError as exc:  # e.g. a texture without solution: recorded, the study goes on
+        return str(run_card(card, progress=progress, command=["globalfit", *sys.argv[1:]], resume=resume,
+                            force=force, log=log))
+    except RunError as exc:
+        if not (Path(card.output) / "failed.json").exists():
+            raise
         print(f"globalfit: {exc}", file=sys.stderr)
         return None
 
 
-def run_study(study: Study, jobs: int = 1, progress: bool | None = None, log=sys.stderr, resume: bool = False) -> Path:
-    """Run every variant (in parallel processes with jobs > 1), then compare and write the comparison."""
-    study.output.mkdir(parents=True, exist_ok=True)
-    (study.output / "study.yaml").write_text(yamlio.dumps(study.raw), encoding="utf-8")
-    todo = [(card, progress if jobs == 1 else False, resume) for card in study.cards.values()]
-    print(f"globalfit: study '{study.name}': {len(todo)} run(s) ({', '.join(study.cards)}), {jobs} at a time",
-          file=log)
-    if jobs > 1:
-        ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            list(pool.map(_run_one, todo))
-    else:
-        for item in todo:
-            _run_one(item)
-    text = write_comparison(study)
+def _worker(card: Card, progress: bool | str, resume: bool, force: bool, label: str) -> None:
+    """Entry of a variant's process (forked): SIGINT is left to the parent (which forwards SIGTERM, so every
+    worker checkpoints exactly once); the exit code says how the run ended."""
+    import os
+    import signal
+    import traceback
+
+    from globalfit import interrupts
+    from globalfit.errors import GlobalfitError
+
+    interrupts.reset()
+    interrupts.install()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    code = 0
+    try:
+        if _run_one(card, progress, resume, force) is None:
+            code = _EXIT_FAILED_RUN
+    except interrupts.Interrupted as exc:
+        print(f"globalfit: [{label}] {exc}", file=sys.stderr)
+        code = exc.exit_code
+    except GlobalfitError as exc:
+        print(f"globalfit: [{label}] error: {exc}", file=sys.stderr)
+        code = _EXIT_INPUT_ERROR
+    except BaseException:  # a bug: show it, the other variants go on
+        traceback.print_exc()
+        code = _EXIT_BUG
+    sys.stderr.flush()
+    sys.stdout.flush()
+    os._exit(code)
+
+
+def _run_parallel(study: Study, names: list[str], jobs: int, progress: bool | None, resume: bool, force: bool,
+                  log) -> dict[str, int]:
+    """Run the variants `names` in up to `jobs` worker processes; returns variant → exit code. On SIGINT or
+    SIGTERM no new variant starts, the running ones get SIGTERM (each writes a checkpoint and exits), and
+    Interrupted is raised once they have ended."""
+    import multiprocessing
+    import os
+    import signal
+    import time
+    from multiprocessing.connection import wait
+
+    from globalfit import interrupts
+
+    ctx = multiprocessing.get_context("fork")
+    queue, running, codes, started = list(names), {}, {}, {}
+    stop_sig, stop_at = None, None
+    with interrupts.deferred():
+        while queue or running:
+            sig = interrupts.take()
+            if sig is not None and stop_sig is None:
+                stop_sig, stop_at = sig, time.monotonic()
+                print(f"globalfit: {interrupts.signal_name(sig)}: stopping {len(running)} running variant(s) after "
+                      f"their checkpoints; {len(queue)} not started", file=log)
+                for proc in running.values():
+                    os.kill(proc.pid, signal.SIGTERM)
+                queue.clear()
+            while queue and len(running) < jobs and stop_sig is None:
+                name = queue.pop(0)
+                proc = ctx.Process(target=_worker, args=(study.cards[name], False if progress is False else name, resume, force, name))
+                proc.start()
+                running[name], started[name] = proc, time.monotonic()
+                print(f"globalfit: [{name}] started ({len(codes) + len(running)}/{len(names)})", file=log)
+            if not running:
+                break
+            wait([p.sentinel for p in running.values()], timeout=0.5)
+            for name, proc in list(running.items()):
+                if proc.exitcode is None:
+                    if stop_at is not None and time.monotonic() - stop_at > STOP_GRACE:
+                        proc.kill()  # did not stop within the grace period
+                    continue
+                proc.join()
+                codes[name] = proc.exitcode
+                del running[name]
+                how = {0: "finished", _EXIT_FAILED_RUN: "failed"}.get(proc.exitcode, f"exit code {proc.exitcode}")
+                print(f"globalfit: [{name}] {how} after {time.monotonic() - started[name]:.0f} s "
+                      f"({len(codes)}/{len(names)} done)", file=log)
+    if stop_sig is not None:
+        saved = [n for n, c in codes.items() if c == 128 + signal.SIGTERM]
+        raise interrupts.Interrupted(f"stopped by {interrupts.signal_name(stop_sig)}; "
+                                     f"{len(saved)} variant(s) checkpointed ({', '.join(saved) or 'none'}); continue "
+                                     "with `globalfit run ... --resume`", stop_sig)
+    return codes
+
+
+def run_study(study: Study, jobs: int = 1, progress: bool | None = None, log=None, resume: bool = False,
+              force: bool = False) -> Path:
+    """Run every variant (in parallel processes with jobs > 1), then compare and write the comparison.
+
+    A variant whose directory holds a finished run is skipped with --resume; any finished run or checkpoint
+    is refused without --resume or --force (globalfit.rundir), before anything starts."""
+    from globalfit import rundir
+    from globalfit.errors import RunError
+
+    log = log or sys.stderr
+    names = list(study.cards)
+    if not force:
+        held = {n: rundir.state(Path(study.cards[n].output)) for n in names}
+        if resume:
+            done = [n for n in names if held[n] == "finished"]
+            if done:
+                print(f"globalfit: finished already: {', '.join(done)}", file=log)
+            names = [n for n in names if n not in done]
+        else:
+            busy = [f"{n} ({held[n]})" for n in names if held[n] in ("finished", "checkpoint")]
+            if busy:
+                raise RunError(f"{study.output}: the study's directories hold runs: {', '.join(busy)}; continue with "
+                               "--resume, overwrite with --force, or write elsewhere with --out")
+    with rundir.lock(study.output):
+        (study.output / "study.yaml").write_text(yamlio.dumps(study.raw), encoding="utf-8")
+        print(f"globalfit: study '{study.name}': {len(names)} run(s) ({', '.join(names) or 'none'}), {jobs} at a time",
+              file=log)
+        if jobs > 1 and len(names) > 1:
+            codes = _run_parallel(study, names, jobs, progress, resume, force, log)
+            bad = {n: c for n, c in codes.items() if c not in (0, _EXIT_FAILED_RUN)}
+            if bad:
+                raise RunError(f"{study.output}: variant(s) ended with errors: "
+                               + ", ".join(f"{n} (exit code {c})" for n, c in bad.items()) + "; see the messages above")
+        else:
+            for name in names:
+                _run_one(study.cards[name], progress, resume, force, log)
+        text = write_comparison(study)
     print(text, file=sys.stdout)
     return study.output
 
@@ -180,10 +298,10 @@ def write_comparison(study: Study) -> str:
     for title, names, quantities in study.groups:
         runs = []
         for n in names:
-            out = Path(study.cards[n].output)
+            out = study.output / n
             if (out / FAILED_FILE).exists():
                 reason = json.loads((out / FAILED_FILE).read_text(encoding="utf-8")).get("reason", "failed")
-                runs.append(FailedRun(study.cards[n].name, str(out), reason))
+                runs.append(FailedRun(f"{study.name}-{n}", str(out), reason))
             else:
                 runs.append(load_run(out))
         if any(not isinstance(r, FailedRun) and r.kind != "nested" for r in runs):

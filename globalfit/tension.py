@@ -80,8 +80,8 @@ def _rerun_without(card: Card, drop: str, out) -> tuple[list[str], np.ndarray, n
     return run.parameters, values, weights
 
 
-def leave_one_out(run: Run, optimise: bool = True, rerun: bool = False, workdir=None) -> list[dict]:
-    """One row per likelihood (see the module docstring)."""
+def leave_one_out(run: Run, optimise: bool = True, rerun: bool = False, workdir=None, log=None) -> list[dict]:
+    """One row per likelihood (see the module docstring). With `log` (a stream), a line per step shows progress."""
     import tempfile
     from pathlib import Path
 
@@ -97,6 +97,10 @@ def leave_one_out(run: Run, optimise: bool = True, rerun: bool = False, workdir=
     workdir = Path(workdir or tempfile.mkdtemp(prefix="globalfit-tension-"))
     rows = []
     for j, p in enumerate(plugins):
+        if log is not None:
+            what = ", ".join(w for w, on in (("sampling again", rerun and len(plugins) > 1),
+                                            ("χ² minimisations", total_min is not None)) if on) or "reweighting"
+            print(f"globalfit: tension {j + 1}/{len(plugins)}: without {p} ({what})", file=log, flush=True)
         logw = np.log(np.maximum(w, 1e-300)) - ll[:, j]
         logw -= np.max(logw)
         w2 = np.exp(logw)

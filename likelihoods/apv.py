@@ -55,6 +55,7 @@ from globalfit import catalog
 from globalfit.errors import DataError
 from globalfit.likelihood import Likelihood
 from globalfit.physics.constants import E_CHARGE, M_Z, S2W_LOW, S2W_MZ, V_HIGGS
+from likelihoods._data import mapping, number, text
 
 Z_CS = 55  # protons in ¹³³Cs
 Q_CS = 2.4e-3  # GeV, typical momentum transfer of Cs APV (SPEC §4)
@@ -80,11 +81,10 @@ def delta_qw(m_zp: ArrayLike, delta: ArrayLike, eps: ArrayLike, qw_sm: float, sw
     return d * d * m2 / den * qw_sm + 4.0 * z * sw_cw * np.asarray(eps, dtype=float) * d * M_Z * np.sqrt(m2) / den
 
 
-def _total_error(part: dict, where: str) -> float:
-    errors = part["errors"]
-    if not isinstance(errors, dict) or not errors:
-        raise DataError(f"{where}: 'errors' must be a mapping of error components")
-    return math.sqrt(sum(float(e) ** 2 for e in errors.values()))
+def _total_error(raw: dict, part: str, where: str) -> float:
+    """The error components of `part` ("experiment" or "theory") added in quadrature."""
+    errors = mapping(raw, f"{part}.errors", where)
+    return math.sqrt(sum(number(raw, f"{part}.errors.{k}", where, positive=True) ** 2 for k in errors))
 
 
 class AtomicParityViolation(Likelihood):
@@ -96,15 +96,13 @@ class AtomicParityViolation(Likelihood):
     def __init__(self, dataset: str = "cadeddu2021", sw_cw: Literal["tree", "msbar", "low"] = "tree"):
         super().__init__(dataset, sw_cw=sw_cw)
         raw, where = catalog.load_dataset_yaml(f"apv/{dataset}.yaml", ["nucleus", "experiment", "theory"])
-        for part in ("experiment", "theory"):
-            catalog.require_keys(raw[part], ["value", "errors", "source"], f"{where}: {part}")
-        if int(raw["nucleus"]["Z"]) != Z_CS:
+        if number(raw, "nucleus.Z", where) != Z_CS:
             raise DataError(f"{where}: the APV likelihood is for ¹³³Cs (Z = {Z_CS})")
-        self.qw_exp = float(raw["experiment"]["value"])
-        self.qw_sm = float(raw["theory"]["value"])
-        self.sigma = math.hypot(_total_error(raw["experiment"], where), _total_error(raw["theory"], where))
+        self.qw_exp = number(raw, "experiment.value", where)
+        self.qw_sm = number(raw, "theory.value", where)
+        self.sigma = math.hypot(_total_error(raw, "experiment", where), _total_error(raw, "theory", where))
         self.sw_cw = SW_CW[sw_cw]
-        self.sources = [raw["experiment"]["source"], raw["theory"]["source"]]
+        self.sources = [text(raw, "experiment.source", where), text(raw, "theory.source", where)]
 
     def delta_qw(self, q) -> np.ndarray:
         """ΔQ_W at the points of `q` (needs m_zp, delta_zzp, eps)."""

@@ -21,7 +21,8 @@ from typing import Literal
 
 import numpy as np
 
-from globalfit.errors import GlobalfitError
+from globalfit import catalog
+from globalfit.errors import DataError, GlobalfitError
 from globalfit.likelihood import Likelihood
 from globalfit.limits import LimitCurve, upper_limit_loglike
 from likelihoods.na62 import dataset_file, read_limit_csv
@@ -42,6 +43,8 @@ class BaBar4Mu(Likelihood):
             raise GlobalfitError(f"limit_shape: {limit_shape!r}; allowed: poisson, half-gaussian")
         self.source = dataset_file(self.name, dataset)
         mass, g_ul = read_limit_csv(self.source, "g_ul")
+        if np.any(mass <= 0):
+            raise DataError(f"{catalog.data_dir() / self.source}: masses must be positive")
         self.curve = LimitCurve(mass, g_ul)
         self.limit_shape = limit_shape
 

@@ -33,8 +33,10 @@ from typing import Literal
 import numpy as np
 
 from globalfit import catalog
+from globalfit.errors import DataError
 from globalfit.likelihood import Likelihood
 from globalfit.physics import nue_scattering
+from likelihoods._data import items, number, text, value
 
 # NuFIT 5.3, normal ordering, best fit (Esteban et al., JHEP 09 (2020) 178; www.nu-fit.org): used when the
 # model does not sample the oscillation parameters. δ in radians, Δm²21 in eV².
@@ -52,20 +54,23 @@ class Borexino(Likelihood):
                  couplings: Literal["bks95", "tree"] = "bks95"):
         super().__init__(dataset, ssm=ssm, couplings=couplings)
         raw, where = catalog.load_dataset_yaml(f"borexino/{dataset}.yaml", ["rate", "lines", "electrons_per_100t"])
-        catalog.require_keys(raw["rate"], ["value", "stat", "syst_plus", "syst_minus", "source"], f"{where}: rate")
-        sm, _ = catalog.load_dataset_yaml("borexino/ssm-b16.yaml", ["be7_flux", "relative_error", "lines", "source"])
-        rate = raw["rate"]
-        self.value = float(rate["value"])
-        syst = 0.5 * (abs(float(rate["syst_plus"])) + abs(float(rate["syst_minus"])))
-        self.error = math.hypot(float(rate["stat"]), syst)
-        self.flux = float(sm["be7_flux"][ssm])
-        self.ssm_error = float(sm["relative_error"])
-        known = {str(ln["name"]): ln for ln in sm["lines"]}
-        self.lines = [(float(known[str(n)]["energy_mev"]) * 1e-3, float(known[str(n)]["fraction"]) * self.flux)
-                      for n in raw["lines"]]
-        self.electrons = float(raw["electrons_per_100t"])
+        sm, sm_where = catalog.load_dataset_yaml("borexino/ssm-b16.yaml",
+                                                 ["be7_flux", "relative_error", "lines", "source"])
+        self.value = number(raw, "rate.value", where, positive=True)
+        syst = 0.5 * (abs(number(raw, "rate.syst_plus", where)) + abs(number(raw, "rate.syst_minus", where)))
+        self.error = math.hypot(number(raw, "rate.stat", where, positive=True), syst)
+        self.flux = number(sm, f"be7_flux.{ssm}", sm_where, positive=True)
+        self.ssm_error = number(sm, "relative_error", sm_where, positive=True)
+        known = {str(value(sm, f"lines.{i}.name", sm_where)): i for i in range(len(items(sm, "lines", sm_where)))}
+        names = [str(n) for n in items(raw, "lines", where)]
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise DataError(f"{where}: lines {', '.join(unknown)} are not in {sm_where} ({', '.join(known)})")
+        self.lines = [(number(sm, f"lines.{known[n]}.energy_mev", sm_where, positive=True) * 1e-3,
+                       number(sm, f"lines.{known[n]}.fraction", sm_where, positive=True) * self.flux) for n in names]
+        self.electrons = number(raw, "electrons_per_100t", where, positive=True)
         self.couplings = couplings
-        self.sources = [rate["source"], sm["source"]]
+        self.sources = [text(raw, "rate.source", where), text(sm, "source", sm_where)]
 
     def rates(self, q, method: str = "table") -> tuple[np.ndarray, np.ndarray]:
         """(R_SM+Z′, R_SM) in counts/day/100 t for the batch q (invalid points must be masked by the caller).

@@ -16,7 +16,9 @@ Use one cosmology dataset at a time: the DESI limits already include the CMB.
 from __future__ import annotations
 
 from globalfit import catalog
+from globalfit.errors import DataError
 from globalfit.likelihood import Likelihood
+from likelihoods._data import number, text
 
 Z95 = 1.959963984540054  # Φ⁻¹(0.975): a half-normal's 95% point in units of its width
 
@@ -29,10 +31,12 @@ class CosmologySumMnu(Likelihood):
 
     def __init__(self, dataset: str = "desi-dr2"):
         super().__init__(dataset)
-        raw, _ = catalog.load_dataset_yaml(f"cosmology/{dataset}.yaml", ["sum_mnu_95", "cl", "source"])
-        self.limit = float(raw["sum_mnu_95"])
+        raw, where = catalog.load_dataset_yaml(f"cosmology/{dataset}.yaml", ["sum_mnu_95", "cl", "source"])
+        if number(raw, "cl", where) != 0.95:
+            raise DataError(f"{where}: 'cl' must be 0.95 (the likelihood reproduces a 95% CL upper limit)")
+        self.limit = number(raw, "sum_mnu_95", where, positive=True)
         self.width = self.limit / Z95
-        self.source = raw["source"]
+        self.source = text(raw, "source", where)
 
     def loglike(self, q):
         return -0.5 * (q["sum_mnu"] / self.width) ** 2

@@ -19,6 +19,7 @@ import numpy as np
 
 from globalfit import catalog
 from globalfit.likelihood import Likelihood
+from likelihoods._data import number, text
 
 
 class MuonGMinus2(Likelihood):
@@ -30,13 +31,12 @@ class MuonGMinus2(Likelihood):
     def __init__(self, dataset: str = "fnal2025-wp25"):
         super().__init__(dataset)
         raw, where = catalog.load_dataset_yaml(f"gminus2/{dataset}.yaml", ["unit", "experiment", "theory"])
-        for part in ("experiment", "theory"):
-            catalog.require_keys(raw[part], ["value", "error", "source"], f"{where}: {part}")
-        unit = float(raw["unit"])
-        exp, sm = raw["experiment"], raw["theory"]
-        self.value = (float(exp["value"]) - float(sm["value"])) * unit
-        self.error = math.hypot(float(exp["error"]), float(sm["error"])) * unit
-        self.sources = [exp["source"], sm["source"]]
+        unit = number(raw, "unit", where, positive=True)
+        exp, sm = ({k: number(raw, f"{part}.{k}", where, positive=k == "error") for k in ("value", "error")}
+                   for part in ("experiment", "theory"))
+        self.value = (exp["value"] - sm["value"]) * unit
+        self.error = math.hypot(exp["error"], sm["error"]) * unit
+        self.sources = [text(raw, "experiment.source", where), text(raw, "theory.source", where)]
 
     def loglike(self, q):
         pull = (q["delta_a_mu"] - self.value) / self.error

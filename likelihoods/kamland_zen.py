@@ -24,8 +24,10 @@ import numpy as np
 from scipy import special
 
 from globalfit import catalog
+from globalfit.errors import DataError
 from globalfit.likelihood import Likelihood
 from globalfit.physics.constants import M_E
+from likelihoods._data import number, numbers, text
 
 Z90_SQ = float(special.ndtri(0.95)) ** 2  # 2.706: one-sided 90% CL of a Gaussian rate with best fit 0
 M_E_EV = M_E * 1e9
@@ -73,15 +75,18 @@ class KamLANDZen(Likelihood):
         super().__init__(dataset, nme=nme)
         raw, where = catalog.load_dataset_yaml(f"kamland_zen/{dataset}.yaml",
                                                ["half_life_90", "cl", "mbb_limit_range_mev", "theory", "source"])
-        catalog.require_keys(raw["theory"], ["phase_space_yr", "g_a"], f"{where}: theory")
-        self.t90 = float(raw["half_life_90"])
-        self.g0nu = float(raw["theory"]["phase_space_yr"])
-        self.g_a = float(raw["theory"]["g_a"])
-        lo, hi = (float(v) * 1e-3 for v in raw["mbb_limit_range_mev"])
+        if number(raw, "cl", where) != 0.90:
+            raise DataError(f"{where}: 'cl' must be 0.90 (the likelihood is built on a 90% CL half-life limit)")
+        self.t90 = number(raw, "half_life_90", where, positive=True)
+        self.g0nu = number(raw, "theory.phase_space_yr", where, positive=True)
+        self.g_a = number(raw, "theory.g_a", where, positive=True)
+        lo, hi = (v * 1e-3 for v in numbers(raw, "mbb_limit_range_mev", where, length=2, positive=True))
+        if not lo < hi:
+            raise DataError(f"{where}: 'mbb_limit_range_mev' must be [lower, upper] with lower < upper")
         self.k = M_E_EV / (self.g_a**2 * math.sqrt(self.g0nu * self.t90))  # eV: m_ββ,90 = k/|M|
         self.nme_range = (self.k / hi, self.k / lo)
         self.nme = nme
-        self.source = raw["source"]
+        self.source = text(raw, "source", where)
         if nme == "nuisance":
             self.requires = ("m_betabeta", "nme_xe136")
 

@@ -55,20 +55,37 @@ def dataset_file(experiment: str, dataset: str) -> str:
 
 def read_limit_csv(rel: str, column: str) -> tuple[np.ndarray, np.ndarray]:
     """(mass, limit) columns of a catalogued limit-curve CSV: '#' comment lines, one of them
-    '# columns: m_GeV,<column>', then rows 'mass,limit' ('nan' = no limit)."""
+    '# columns: m_GeV,<column>', then rows 'mass,limit' ('nan' = no limit). Masses finite, ≥ 0 and
+    distinct; limits positive or nan. Anything else is a DataError naming the file and the line."""
     path = catalog.verified_path(rel)
-    lines = path.read_text(encoding="utf-8").splitlines()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not a UTF-8 text file ({exc}); the file is corrupt") from None
     header = [ln for ln in lines if ln.startswith("# columns:")]
     names = [c.strip() for c in header[0].split(":", 1)[1].split(",")] if header else []
     if names != ["m_GeV", column]:
         raise DataError(f"{path}: expected a line '# columns: m_GeV,{column}'")
-    try:
-        rows = np.array([[float(v) for v in ln.split(",")] for ln in lines if ln.strip() and not ln.startswith("#")])
-    except ValueError as exc:
-        raise DataError(f"{path}: cannot parse a row ({exc})") from None
-    if rows.ndim != 2 or rows.shape[1] != 2 or len(rows) < 2:
+    rows = []
+    for n, ln in enumerate(lines, 1):
+        if ln.strip() and not ln.startswith("#"):
+            try:
+                row = [float(v) for v in ln.split(",")]
+            except ValueError:
+                row = []
+            if len(row) != 2:
+                raise DataError(f"{path}: line {n}: expected two numbers 'mass,limit', got {ln[:80]!r}")
+            rows.append(row)
+    if len(rows) < 2:
         raise DataError(f"{path}: expected at least two rows of two numbers")
-    return rows[:, 0], rows[:, 1]
+    mass, limit = np.array(rows).T
+    if not np.all(np.isfinite(mass) & (mass >= 0)):
+        raise DataError(f"{path}: masses must be finite and ≥ 0")
+    if len(np.unique(mass)) != len(mass):
+        raise DataError(f"{path}: repeated masses (every mass must appear once)")
+    if np.any(np.isinf(limit) | (limit <= 0)):
+        raise DataError(f"{path}: limits must be positive numbers or nan (no limit)")
+    return mass, limit
 
 
 class NA62(Likelihood):

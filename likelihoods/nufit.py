@@ -21,29 +21,49 @@ large, finite, growing with the distance.
 """
 from __future__ import annotations
 
+import lzma
+
 import numpy as np
 
-from globalfit import catalog
 from globalfit.errors import DataError
 from globalfit.grids import GridInterpolator, unpack
 from globalfit.likelihood import Likelihood
+from likelihoods._data import BYTES, TEXT, increasing, load_npz
 
 OUTSIDE_PENALTY = 1.0e4
+
+
+#: the grid axes of the three tables, and every array of one ordering read from the release file (name after
+#: the "NO_"/"IO_" prefix → kind, see likelihoods._data.load_npz)
+_GRIDS = {"3d": ("3d_s23sq", "3d_dm3lsq", "3d_dcp"), "2d": ("2d_s12sq_log10dm21sq_x", "2d_s12sq_log10dm21sq_y"),
+          "1d": ("1d_s13sq_x",)}
+_ARRAYS = {**{a: 1 for axes in _GRIDS.values() for a in axes}, "3d_chi2": BYTES,
+           "2d_s12sq_log10dm21sq_chi2": BYTES, "1d_s13sq_chi2": 1, "offset": 0}
+
+
+def _unpack(d: dict, name: str, axes: list[np.ndarray], where: str) -> np.ndarray:
+    """The packed Δχ² table `name` on the grid of `axes` (globalfit.grids.unpack)."""
+    try:
+        return unpack(d[name], [len(a) for a in axes])
+    except (lzma.LZMAError, ValueError) as exc:
+        raise DataError(f"{where}: array '{name}' is not a packed table of shape "
+                        f"{tuple(len(a) for a in axes)} ({exc})") from None
 
 
 class _OrderingTables:
     """The three tables (3-D, 2-D, 1-D) and the offset of one ordering."""
 
-    def __init__(self, d, o: str, where: str):
-        try:
-            ax3 = [d[f"{o}_3d_s23sq"], d[f"{o}_3d_dm3lsq"], d[f"{o}_3d_dcp"]]
-            self.t3 = GridInterpolator(ax3, unpack(d[f"{o}_3d_chi2"], [len(a) for a in ax3]), order=1)
-            ax2 = [d[f"{o}_2d_s12sq_log10dm21sq_x"], d[f"{o}_2d_s12sq_log10dm21sq_y"]]
-            self.t2 = GridInterpolator(ax2, unpack(d[f"{o}_2d_s12sq_log10dm21sq_chi2"], [len(a) for a in ax2]), order=1)
-            self.t1 = GridInterpolator([d[f"{o}_1d_s13sq_x"]], d[f"{o}_1d_s13sq_chi2"], order=1)
-            self.offset = float(d[f"{o}_offset"])
-        except KeyError as exc:
-            raise DataError(f"{where}: missing array {exc} for ordering {o}") from None
+    def __init__(self, d: dict, o: str, where: str):
+        axes = {k: [increasing(d[f"{o}_{a}"], f"{o}_{a}", where) for a in names] for k, names in _GRIDS.items()}
+        self.t3 = GridInterpolator(axes["3d"], _unpack(d, f"{o}_3d_chi2", axes["3d"], where), order=1)
+        self.t2 = GridInterpolator(axes["2d"], _unpack(d, f"{o}_2d_s12sq_log10dm21sq_chi2", axes["2d"], where),
+                                   order=1)
+        chi2_1d = d[f"{o}_1d_s13sq_chi2"]
+        if len(chi2_1d) != len(axes["1d"][0]):
+            raise DataError(f"{where}: array '{o}_1d_s13sq_chi2' has {len(chi2_1d)} entries, its axis "
+                            f"{len(axes['1d'][0])}")
+        self.t1 = GridInterpolator(axes["1d"], chi2_1d, order=1)
+        self.offset = d[f"{o}_offset"]
 
     def chi2(self, s12sq, s13sq, s23sq, dcp_deg, dm21sq, dm3lsq) -> np.ndarray:
         log_dm21 = np.log10(np.maximum(dm21sq, 1e-30))
@@ -62,11 +82,10 @@ class NuFIT(Likelihood):
 
     def __init__(self, dataset: str = "nufit-5.3"):
         super().__init__(dataset)
-        rel = f"nufit/{dataset}.npz"
-        path = catalog.verified_path(rel)
-        with np.load(path) as d:
-            self.tables = {o: _OrderingTables(d, o, str(path)) for o in ("NO", "IO")}
-            self.release = str(d["release"])
+        spec = {f"{o}_{a}": kind for o in ("NO", "IO") for a, kind in _ARRAYS.items()}
+        d, where = load_npz(f"nufit/{dataset}.npz", {**spec, "release": TEXT})
+        self.tables = {o: _OrderingTables(d, o, where) for o in ("NO", "IO")}
+        self.release = d["release"]
 
     def chi2(self, s12sq, s13sq, s23sq, delta_rad, dm21sq, dm3lsq) -> np.ndarray:
         """χ² for arrays of points; δ_CP in radians, mass-squared differences in eV²."""

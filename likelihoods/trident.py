@@ -25,8 +25,10 @@ from __future__ import annotations
 import numpy as np
 
 from globalfit import catalog
+from globalfit.errors import DataError
 from globalfit.likelihood import Likelihood
 from globalfit.physics.trident import CoefficientTable
+from likelihoods._data import TEXT, increasing, load_npz, number, text
 
 
 class Trident(Likelihood):
@@ -38,15 +40,22 @@ class Trident(Likelihood):
     def __init__(self, dataset: str = "ccfr"):
         super().__init__(dataset)
         raw, where = catalog.load_dataset_yaml(f"trident/{dataset}.yaml", ["value", "error", "source", "table"])
-        self.value = float(raw["value"])
-        self.error = float(raw["error"])
-        self.source = raw["source"]
-        self.table_file = raw["table"]
-        with np.load(catalog.verified_path(self.table_file)) as t:
-            self.table = CoefficientTable.from_arrays(t["m_zp"], t["A"], t["B"], float(t["a_inf"]),
-                                                      float(t["b_inf"]))
-            self.energy_gev = float(t["energy_gev"])
-            self.method = str(t["method"])
+        self.value = number(raw, "value", where)
+        self.error = number(raw, "error", where, positive=True)
+        self.source = text(raw, "source", where)
+        self.table_file = text(raw, "table", where)
+        t, t_where = load_npz(self.table_file, {"m_zp": 1, "A": 1, "B": 1, "a_inf": 0, "b_inf": 0,
+                                                "energy_gev": 0, "method": TEXT})
+        increasing(t["m_zp"], "m_zp", t_where)
+        for k in ("A", "B"):
+            if len(t[k]) != len(t["m_zp"]):
+                raise DataError(f"{t_where}: array '{k}' has {len(t[k])} entries, 'm_zp' {len(t['m_zp'])}")
+        for k in ("m_zp", "A", "B", "a_inf", "b_inf"):
+            if np.any(np.asarray(t[k]) <= 0):
+                raise DataError(f"{t_where}: '{k}' must be positive (it is interpolated in its logarithm)")
+        self.table = CoefficientTable.from_arrays(t["m_zp"], t["A"], t["B"], t["a_inf"], t["b_inf"])
+        self.energy_gev = t["energy_gev"]
+        self.method = t["method"]
 
     def ratio(self, m_zp, g_zp) -> np.ndarray:
         """Predicted σ/σ_SM at m_zp [GeV], g_zp (arrays, m_zp > 0)."""

@@ -1,9 +1,7 @@
 """Checkpoint and resume: a run killed with SIGKILL continues from its last checkpoint with nothing lost
 (for emcee, the resumed chain is exactly the uninterrupted one), SIGTERM writes a checkpoint before exit,
 and a resume with a different card is refused with a diff. Also: two MPI ranks give the single-process
-chains."""
-import json
-import os
+chains. Fault injection (torn saves, corrupt checkpoints, signals at every stage): tests/test_run_safety.py."""
 import shutil
 import signal
 import subprocess
@@ -15,6 +13,7 @@ import pytest
 
 from globalfit import yamlio
 from globalfit.chains import load_run
+from globalfit.samplers.checkpoint import read_file
 
 from conftest import gminus2_card
 
@@ -31,12 +30,26 @@ def _globalfit(*args, **kw):
                             stderr=subprocess.PIPE, text=True, **kw)
 
 
-def _wait_for(path, proc, timeout=60.0):
+def _wait_for(path, proc, saves=1, timeout=300.0):
+    """Poll until the checkpoint `path` exists and has been written `saves` times (a hang detector, not a timing
+    assumption: the timeout only bounds a broken run)."""
     t0 = time.monotonic()
-    while not path.exists():
+    while True:
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() - t0 < timeout, "no checkpoint appeared"
+        if path.exists() and (saves <= 1 or (path.parent / "state.prev.npz").exists()):
+            return
         time.sleep(0.05)
+
+
+def wait_for_line(proc, text: str) -> list[str]:
+    """Read the process's stderr line by line until a line contains `text` (the process is then ready)."""
+    lines = []
+    for line in proc.stderr:
+        lines.append(line)
+        if text in line:
+            return lines
+    raise AssertionError(f"the process ended before printing {text!r}: {''.join(lines)}")
 
 
 EMCEE = {"name": "emcee", "checkpoint_every": 0.2, "emcee": {"walkers": 16, "steps": 12000, "burn": 1000}}
@@ -48,11 +61,10 @@ def test_emcee_killed_and_resumed_equals_uninterrupted(tmp_path):
     ref = _globalfit("run", card, "--out", str(tmp_path / "ref"))
     assert ref.wait(timeout=300) == 0
     proc = _globalfit("run", card, "--out", str(tmp_path / "cut"))
-    _wait_for(tmp_path / "cut" / "checkpoint" / "state.json", proc)
-    time.sleep(0.5)
+    _wait_for(tmp_path / "cut" / "checkpoint" / "state.npz", proc, saves=2)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    state = json.loads((tmp_path / "cut" / "checkpoint" / "state.json").read_text())
+    _, state = read_file(tmp_path / "cut" / "checkpoint" / "state.npz")
     assert 0 < state["iteration"] < 12000 and not (tmp_path / "cut" / "posterior.nc").exists()
     res = _globalfit("run", card, "--out", str(tmp_path / "cut"), "--resume")
     assert res.wait(timeout=300) == 0, res.communicate()
@@ -65,13 +77,11 @@ def test_emcee_killed_and_resumed_equals_uninterrupted(tmp_path):
 def test_dynesty_killed_and_resumed_keeps_the_dead_points(tmp_path):
     card = _card(tmp_path, "dy", DYNESTY)
     proc = _globalfit("run", card, "--out", str(tmp_path / "cut"))
-    _wait_for(tmp_path / "cut" / "checkpoint" / "state.json", proc)
-    time.sleep(0.6)
+    _wait_for(tmp_path / "cut" / "checkpoint" / "state.npz", proc, saves=2)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     ck = tmp_path / "cut" / "checkpoint"
-    with np.load(ck / "state.npz") as d:
-        dead_u = d["dead_u"]
+    dead_u = read_file(ck / "state.npz")[0]["dead_u"]
     assert len(dead_u) > 0
     res = _globalfit("run", card, "--out", str(tmp_path / "cut"), "--resume")
     out, err = res.communicate(timeout=300)
@@ -96,10 +106,9 @@ def test_dynesty_killed_and_resumed_keeps_the_dead_points(tmp_path):
 def test_sigterm_writes_a_checkpoint_and_resume_refuses_a_different_card(tmp_path):
     card = _card(tmp_path, "em", {**EMCEE, "checkpoint_every": 0.0})  # checkpoints only on signals
     proc = _globalfit("run", card, "--out", str(tmp_path / "t"))
-    time.sleep(2.0)
-    assert proc.poll() is None
+    wait_for_line(proc, "globalfit: sampling;")  # the handlers are in place and the sampler is starting
     proc.send_signal(signal.SIGTERM)
-    out, err = proc.communicate(timeout=60)
+    out, err = proc.communicate(timeout=300)
     assert proc.returncode == 128 + signal.SIGTERM and "--resume" in err and "Traceback" not in err
     assert (tmp_path / "t" / "checkpoint" / "state.npz").exists()
     other = _card(tmp_path, "em2", EMCEE, seed=99)  # a different seed

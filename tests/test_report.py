@@ -7,7 +7,6 @@ runs when /usr/bin/chromium exists.
 """
 from __future__ import annotations
 
-import argparse
 import base64
 import io
 import json
@@ -19,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from globalfit import report
+from globalfit import cli, report
 from globalfit.card import load_card
 from globalfit.chains import load_run
 from globalfit.runner import run_card
@@ -296,10 +295,11 @@ def test_changed_data_is_flagged_and_strings_escaped(runs, tmp_path):
     assert "<script>alert(1)</script>" in _text(root)  # shown as text, not markup
 
 
-def test_cmd_report_default_output(runs, tmp_path):
+def test_cmd_report_default_output(runs, tmp_path, capsys):
     run = tmp_path / "run"
     shutil.copytree(runs["g25"], run)
-    assert report.cmd_report(argparse.Namespace(runs=[str(run)], output=None)) == 0
+    assert cli.main(["report", str(run)]) == 0  # the command line as a user types it (no --tension)
+    assert capsys.readouterr().out.strip() == f"globalfit: wrote {run / 'report.html'}"
     assert (run / "report.html").stat().st_size > 10000
     # a study directory (study.yaml, no manifest) stands for its runs; failed runs are skipped
     study = tmp_path / "study"
@@ -308,7 +308,7 @@ def test_cmd_report_default_output(runs, tmp_path):
     shutil.copytree(runs["g21"], study / "a")
     (study / "b").mkdir()
     (study / "b" / "failed.json").write_text(json.dumps({"reason": "no solution"}))
-    paths, skipped = report._expand([study])
+    paths, skipped = report.expand_run_paths([study])
     assert paths == [study / "a"] and skipped == [str(study / "b")]
 
 

@@ -12,13 +12,14 @@ and the bound updates fall back to the serial `map`. Random-direction slice samp
 every chain of the queue asks for the one point it needs next (stepping out, or shrinking), and all those
 points are evaluated together — the same algorithm as dynesty's serial RSliceSampler (stepping out
 without doubling), each chain with its own random stream. The classes of dynesty used here are internal
-(dynesty ≥ 3.0); tests/test_samplers.py checks the evidences against analytic values.
+and reached through globalfit.samplers.engines; tests/test_samplers.py checks the evidences against analytic
+values.
 """
 from __future__ import annotations
 
 import numpy as np
-from dynesty import internal_samplers as _dis
-from dynesty import utils as _dyu
+
+from globalfit.samplers import engines
 
 
 class VectorizedPool:
@@ -54,17 +55,17 @@ class VectorizedPool:
         items = list(items)
         if not items:
             return []
-        if isinstance(func, _dyu.LogLikelihood) and not func.blob and not func.save_evaluation_history:
-            logl = self._loglike(np.asarray(items, dtype=float))
-            return [_dyu.LoglOutput(float(x), False) for x in logl]
+        if engines.is_loglikelihood(func):
+            return engines.loglikelihood_outputs(self._loglike(np.asarray(items, dtype=float)))
         if getattr(func, "name", None) == "prior_transform":
             return list(self.transform(np.asarray(items, dtype=float)))
-        if func is _dis.UniformBoundSampler.sample:
+        kind = engines.proposal_kind(func)
+        if kind == "bound":
             return self._first_above(items, self._bound_draws(items))
-        if func is _dis.UnitCubeSampler.sample:
+        if kind == "cube":
             ndim = items[0].kwargs["ndim"]
             return self._first_above(items, lambda rng, k: rng.uniform(size=(k, ndim)))
-        if func is _dis.RSliceSampler.sample and not items[0].kwargs.get("slice_doubling", False):
+        if kind == "rslice" and not items[0].kwargs.get("slice_doubling", False):
             return self._rslice(items)
         return list(map(func, items))
 
@@ -95,7 +96,7 @@ class VectorizedPool:
         """For every proposal of the queue, the first of its candidates (from its own random stream) with
         log L above the threshold; all pending proposals' candidates are evaluated in one call per round."""
         n = len(args)
-        rngs = [_dyu.get_random_generator(a.rseed) for a in args]
+        rngs = [engines.random_generator(a.rseed) for a in args]
         out: list = [None] * n
         ncalls = np.zeros(n, dtype=int)
         pending = list(range(n))
@@ -117,9 +118,7 @@ class VectorizedPool:
                     continue  # candidates after the first success are not used (nor counted)
                 ncalls[i] += 1
                 if logl[k] > args[i].loglstar:
-                    out[i] = _dis.SamplerReturn(u=u_arr[k], v=v_arr[k], logl=float(logl[k]), ncalls=int(ncalls[i]),
-                                                evaluation_history=[], tuning_info=None,
-                                                proposal_stats={"n_proposals": 0})
+                    out[i] = engines.sampler_return(u_arr[k], v_arr[k], logl[k], ncalls[i])
                     done.add(i)
             accepted = len(done) / len(pending)
             pending = [i for i in pending if i not in done]
@@ -137,7 +136,7 @@ class VectorizedPool:
         n = len(args)
         ndim = len(args[0].u)
         slices = args[0].kwargs["slices"]
-        rngs = [_dyu.get_random_generator(a.rseed) for a in args]
+        rngs = [engines.random_generator(a.rseed) for a in args]
         u = np.array([np.asarray(a.u, dtype=float) for a in args])
         lstar = np.array([a.loglstar for a in args])
         nc = np.zeros(n, dtype=int)
@@ -222,9 +221,8 @@ class VectorizedPool:
             for i in np.flatnonzero(stage == 1):
                 if not need_l[i] and not need_r[i]:
                     stage[i] = 2
-        return [_dis.SamplerReturn(u=last_u[i], v=last_v[i], logl=float(last_logl[i]), ncalls=int(nc[i]),
-                                   evaluation_history=[],
-                                   tuning_info={"n_expand": int(n_expand[i]), "n_contract": int(n_contract[i]),
-                                                "expansion_warning_set": False},
-                                   proposal_stats={"n_expand": int(n_expand[i]), "n_contract": int(n_contract[i])})
+        return [engines.sampler_return(last_u[i], last_v[i], last_logl[i], nc[i],
+                                       tuning_info={"n_expand": int(n_expand[i]), "n_contract": int(n_contract[i]),
+                                                    "expansion_warning_set": False},
+                                       proposal_stats={"n_expand": int(n_expand[i]), "n_contract": int(n_contract[i])})
                 for i in range(n)]

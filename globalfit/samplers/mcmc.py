@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import sys
 
-import emcee
 import numpy as np
 
+from globalfit.errors import RunError
 from globalfit.samplers import SamplerResult
 from globalfit.samplers import checkpoint as _ckpt
+from globalfit.samplers import engines
+from globalfit.samplers.progress import Progress
 
 _INIT_TRIES = 100
 
@@ -43,8 +45,8 @@ def initial_positions(target, walkers: int, ndim: int, rng: np.random.Generator)
             return u
         u[bad] = rng.random((int(bad.sum()), ndim))
         lp[bad] = target(u[bad])
-    raise RuntimeError(f"could not find {walkers} prior draws with a finite posterior after {_INIT_TRIES} tries; "
-                       "the prior box is mostly outside the model's domain")
+    raise RunError(f"could not find {walkers} prior draws with a finite posterior after {_INIT_TRIES} tries; "
+                   "the prior box is mostly outside the model's domain")
 
 
 def run_emcee(posterior, s, seed: int, progress: bool = True, checkpoint=None) -> SamplerResult:
@@ -53,36 +55,47 @@ def run_emcee(posterior, s, seed: int, progress: bool = True, checkpoint=None) -
     run continues from the saved state and gives exactly the chain of an uninterrupted run."""
     rng = np.random.default_rng(seed)
     target = _UnitCubeTarget(posterior)
-    moves = None if s.moves == "stretch" else [(emcee.moves.DEMove(), 0.9), (emcee.moves.DEMove(gamma0=1.0), 0.1)]
-    backend = emcee.backends.Backend()
-    loaded = checkpoint.load() if checkpoint is not None else None
+    moves = None if s.moves == "stretch" else engines.de_moves()
+
+    def check(arrays, state):
+        n = int(state.get("iteration", -1))
+        _ckpt.require(state.get("kind") == "emcee", f"kind {state.get('kind')!r}, expected 'emcee'")
+        _ckpt.require(0 < n <= s.steps, f"iteration {n} outside 1..{s.steps}")
+        _ckpt.require(arrays["chain_u"].shape == (n, s.walkers, posterior.ndim),
+                      f"chain shape {arrays['chain_u'].shape} for {n} steps of {s.walkers} walkers")
+        _ckpt.require(arrays["log_prob"].shape == (n, s.walkers), f"log_prob shape {arrays['log_prob'].shape}")
+        _ckpt.require(arrays["accepted"].shape == (s.walkers,), f"accepted shape {arrays['accepted'].shape}")
+
+    loaded = checkpoint.load(check) if checkpoint is not None else None
     if loaded is not None:
         arrays, state = loaded
         done = int(state["iteration"])
-        backend.reset(s.walkers, posterior.ndim)
-        backend.grow(done, None)
-        backend.chain[:done] = arrays["chain_u"]
-        backend.log_prob[:done] = arrays["log_prob"]
-        backend.accepted[:] = arrays["accepted"]
-        backend.iteration = done
-        start = emcee.State(arrays["chain_u"][-1], log_prob=arrays["log_prob"][-1],
-                            random_state=_ckpt.randomstate_from_json(state["random_state"]))
+        backend = engines.memory_backend(s.walkers, posterior.ndim, arrays["chain_u"], arrays["log_prob"],
+                                         arrays["accepted"])
+        start = engines.State(arrays["chain_u"][-1], log_prob=arrays["log_prob"][-1],
+                              random_state=_ckpt.randomstate_from_json(state["random_state"]))
         posterior.ncall += int(state["ncall"])
     else:
         done = 0
+        backend = engines.memory_backend(s.walkers, posterior.ndim)
         start = initial_positions(target, s.walkers, posterior.ndim, rng)
-    sampler = emcee.EnsembleSampler(s.walkers, posterior.ndim, target, vectorize=True, moves=moves, backend=backend)
+    sampler = engines.EnsembleSampler(s.walkers, posterior.ndim, target, vectorize=True, moves=moves,
+                                      backend=backend)
     if loaded is None:
         sampler.random_state = np.random.RandomState(seed).get_state()  # emcee's internal RNG: reproducible
 
     def save():
-        n = backend.iteration
-        checkpoint.save({"chain_u": backend.chain[:n], "log_prob": backend.log_prob[:n], "accepted": backend.accepted},
-                        {"kind": "emcee", "iteration": n, "ncall": posterior.ncall,
+        checkpoint.save(engines.backend_arrays(backend),
+                        {"kind": "emcee", "iteration": sampler.iteration, "ncall": posterior.ncall,
                          "random_state": _ckpt.randomstate_to_json(sampler.random_state)})
 
-    for _ in sampler.sample(start, iterations=s.steps - done, progress=progress,
+    report = Progress(progress)
+    bar = progress is True  # emcee's own progress bar on a terminal; lines otherwise
+    for _ in sampler.sample(start, iterations=s.steps - done, progress=bar,
                             progress_kwargs={"file": sys.stderr, "desc": "emcee"}):
+        if not bar:
+            report.update(f"emcee: step {sampler.iteration}/{s.steps}, "
+                          f"acceptance {float(np.mean(sampler.acceptance_fraction)):.2f}")
         if checkpoint is not None and checkpoint.due():
             save()
             checkpoint.after_save()

@@ -5,25 +5,27 @@ underestimate the scatter between runs; `globalfit compare` estimates the error 
 """
 from __future__ import annotations
 
-import sys
-import time
-
-import dynesty
-import dynesty.results
 import numpy as np
-from dynesty import utils as dyfunc
 
+from globalfit import interrupts
 from globalfit.errors import RunError
 from globalfit.samplers import SamplerResult
 from globalfit.samplers import checkpoint as _ckpt
+from globalfit.samplers import engines
 from globalfit.samplers.batch import VectorizedPool
-
+from globalfit.samplers.progress import Progress
 
 RESAMPLE_REALIZATIONS = 100
 AUTO_UNIF_MAX_DIM = 3
+#: the progress line shows ln Z once the evidence left in the live points is below this (ln units); before,
+#: the running sum is dominated by the prior volume still to come and means nothing
+SHOW_LOGZ_BELOW_DLOGZ = 10.0
 
 
-_DEAD_KEYS = ("u", "v", "logl", "logvol", "id", "it", "nc")
+def _status(it: int, ncall: int, eff: float, logz: float, dlogz: float, target: float) -> str:
+    z = f"ln Z {logz:.3f}" if dlogz < SHOW_LOGZ_BELOW_DLOGZ else "ln Z —"
+    d = f"dlogz {dlogz:.3g}" if dlogz < 1e4 else "dlogz > 1e4"
+    return f"dynesty: iter {it} | ncall {ncall} | eff {eff:.1f}% | {z} | {d} > {target}"
 
 
 def _run_static(posterior, s, loglike, prior_transform, common, progress, checkpoint):
@@ -36,72 +38,76 @@ def _run_static(posterior, s, loglike, prior_transform, common, progress, checkp
     the resampling error estimate). The stopping rule is dynesty's, applied to the whole run:
     ln(Z + L_max X) − ln Z < dlogz. Bounds are rebuilt from the live points at a resume.
     """
-    loaded = checkpoint.load() if checkpoint is not None else None
-    dead = {k: [] for k in _DEAD_KEYS}
+    ndim = posterior.ndim
+
+    def check(arrays, state):
+        _ckpt.require(state.get("kind") == "dynesty-static", f"kind {state.get('kind')!r}, expected 'dynesty-static'")
+        n_dead = len(arrays["dead_logl"])
+        for k in engines.DEAD_KEYS:
+            _ckpt.require(len(arrays[f"dead_{k}"]) == n_dead, f"dead_{k} has {len(arrays[f'dead_{k}'])} rows, "
+                                                              f"dead_logl {n_dead}")
+        _ckpt.require(int(state["iteration"]) == n_dead, f"iteration {state['iteration']} with {n_dead} dead points")
+        _ckpt.require(arrays["live_u"].shape == (s.nlive, ndim) and arrays["live_v"].shape == (s.nlive, ndim)
+                      and arrays["live_logl"].shape == (s.nlive,),
+                      f"live points {arrays['live_u'].shape} for nlive {s.nlive} in {ndim} dimensions")
+        _ckpt.require(bool(np.all(np.isfinite(arrays["live_u"]))), "non-finite live points")
+
+    loaded = checkpoint.load(check) if checkpoint is not None else None
+    dead = {k: [] for k in engines.DEAD_KEYS}
     offset, it_offset, ncall_prev, logz_prev = 0.0, 0, 0, -np.inf
     kwargs = dict(common)
     if loaded is not None:
         arrays, state = loaded
-        for k in _DEAD_KEYS:
+        for k in engines.DEAD_KEYS:
             dead[k] = list(arrays[f"dead_{k}"])
         offset, it_offset = float(state["logvol_offset"]), int(state["iteration"])
         ncall_prev, logz_prev = int(state["ncall"]), float(state["logz"])
         posterior.ncall += int(state["points"])
         kwargs["rstate"] = _ckpt.rng_from_json(state["rng"])
         kwargs["live_points"] = [arrays["live_u"], arrays["live_v"], arrays["live_logl"]]
-    sampler = dynesty.NestedSampler(loglike, prior_transform, nlive=s.nlive, **kwargs)
+    sampler = engines.NestedSampler(loglike, prior_transform, nlive=s.nlive, **kwargs)
     maxcall = None if s.maxcall is None else max(s.maxcall - ncall_prev, 1)
     seg_ncall = 0
-    last_print = 0.0
-
-    def segment_dead():
-        run = sampler.saved_run
-        out = {k: dead[k] + list(run[k]) for k in _DEAD_KEYS}
-        out["logvol"] = dead["logvol"] + [offset + x for x in run["logvol"]]
-        out["it"] = dead["it"] + [it_offset + x for x in run["it"]]
-        return out
+    report = Progress(progress)
 
     def save():
-        d = segment_dead()
-        run = sampler.saved_run
-        seg_logz = run["logz"][-1] if len(run["logz"]) else -np.inf
-        arrays = {f"dead_{k}": np.asarray(d[k]) for k in _DEAD_KEYS}
-        arrays.update(live_u=np.asarray(sampler.live_u), live_v=np.asarray(sampler.live_v),
-                      live_logl=np.asarray(sampler.live_logl))
+        seg = engines.dead_points(sampler)
+        seg_logz, seg_logvol, seg_it = engines.segment_state(sampler)
+        arrays = {f"dead_{k}": np.asarray(dead[k] + seg[k]) for k in engines.DEAD_KEYS}
+        arrays["dead_logvol"] = np.asarray(dead["logvol"] + [offset + x for x in seg["logvol"]])
+        arrays["dead_it"] = np.asarray(dead["it"] + [it_offset + x for x in seg["it"]])
+        live_u, live_v, live_logl = engines.live_points(sampler)
+        arrays.update(live_u=live_u, live_v=live_v, live_logl=live_logl)
         checkpoint.save(arrays, {
-            "kind": "dynesty-static", "iteration": it_offset + sampler.it - 1,
-            "logvol_offset": d["logvol"][-1] if d["logvol"] else offset,
+            "kind": "dynesty-static", "iteration": it_offset + seg_it,
+            "logvol_offset": offset + seg_logvol if seg["logvol"] else offset,
             "logz": float(np.logaddexp(logz_prev, offset + seg_logz)), "ncall": ncall_prev + seg_ncall,
-            "points": posterior.ncall, "rng": _ckpt.rng_state_to_json(sampler.rstate)})
+            "points": posterior.ncall, "rng": _ckpt.rng_state_to_json(engines.rng_of(sampler))})
 
     for result in sampler.sample(maxcall=maxcall, dlogz=0.0, add_live=False):
         seg_ncall += int(result.nc)
-        run = sampler.saved_run
-        logz = float(np.logaddexp(logz_prev, offset + run["logz"][-1]))
-        logvol = offset + run["logvol"][-1]
-        dlogz = float(np.logaddexp(logz, np.max(sampler.live_logl) + logvol) - logz)
-        if progress and time.monotonic() - last_print > 0.5:
-            last_print = time.monotonic()
-            sys.stderr.write(f"\rdynesty: iter {it_offset + sampler.it - 1} | ncall {ncall_prev + seg_ncall} | "
-                             f"eff {100.0 * (sampler.it - 1) / max(seg_ncall, 1):.1f}% | ln Z {logz:.3f} | "
-                             f"dlogz {dlogz:.3f} > {s.dlogz}   ")
+        seg_logz, seg_logvol, seg_it = engines.segment_state(sampler)
+        logz = float(np.logaddexp(logz_prev, offset + seg_logz))
+        dlogz = float(np.logaddexp(logz, np.max(engines.live_points(sampler)[2]) + offset + seg_logvol) - logz)
+        report.update(_status(it_offset + seg_it, ncall_prev + seg_ncall, 100.0 * seg_it / max(seg_ncall, 1),
+                              logz, dlogz, s.dlogz))
         if dlogz < s.dlogz:
             break
         if checkpoint is not None and checkpoint.due():
             save()
             checkpoint.after_save()
+    report.close()
     sampler.add_final_live(print_progress=False)
     seg = sampler.results
     n_seg = len(seg["logl"])
     logl = np.concatenate([np.asarray(dead["logl"], dtype=float), seg["logl"]])
     logvol = np.concatenate([np.asarray(dead["logvol"], dtype=float), offset + seg["logvol"]])
-    logwt, logz, logzvar, h = dyfunc.compute_integrals(logl=logl, logvol=logvol)
+    logwt, logz, logzvar, h = engines.compute_integrals(logl=logl, logvol=logvol)
     n_prev = len(dead["logl"])
-    ndim = posterior.ndim
     stack = (lambda key, seg_key, shape: np.concatenate(
         [np.asarray(dead[key], dtype=float).reshape(shape), np.asarray(seg[seg_key], dtype=float).reshape(shape)]))
     ncalls = np.concatenate([np.asarray(dead["nc"], dtype=int), seg["ncall"]])
-    results = dynesty.results.Results([
+    results = engines.make_results([
         ("nlive", s.nlive), ("niter", n_prev + n_seg - s.nlive), ("ncall", ncalls),
         ("eff", 100.0 * (n_prev + n_seg) / max(int(ncalls.sum()), 1)),
         ("samples", stack("v", "samples", (-1, ndim))), ("samples_u", stack("u", "samples_u", (-1, ndim))),
@@ -122,7 +128,7 @@ def resampled_logz_error(results, rng: np.random.Generator, n: int = RESAMPLE_RE
     error of the volumes). Higson et al., Stat. Comput. 29 (2019) 891; dynesty docs, "Errors". The
     single-run `logzerr` of dynesty is known to underestimate the run-to-run scatter in some cases; this
     is the error `globalfit compare` uses."""
-    logz = [dyfunc.jitter_run(dyfunc.resample_run(results, rstate=rng), rstate=rng)["logz"][-1] for _ in range(n)]
+    logz = [engines.jitter_run(engines.resample_run(results, rstate=rng), rstate=rng)["logz"][-1] for _ in range(n)]
     return float(np.std(logz, ddof=1))
 
 
@@ -158,17 +164,17 @@ def run_dynesty(posterior, s, seed: int, progress: bool = True, checkpoint=None)
                       use_pool={"prior_transform": True, "loglikelihood": True, "propose_point": True,
                                 "update_bound": False})
     if s.dynamic:
-        if checkpoint is not None and checkpoint.load() is not None:
+        if checkpoint is not None and checkpoint.exists() and checkpoint.resume:
             raise RunError(f"{checkpoint.dir}: dynamic nested sampling cannot be resumed from a checkpoint "
                            "(static runs and emcee can); start it again without --resume")
-        sampler = dynesty.DynamicNestedSampler(loglike, prior_transform, **common)
-        sampler.run_nested(nlive_init=s.nlive, dlogz_init=s.dlogz, nlive_batch=s.nlive_batch, maxbatch=s.maxbatch,
-                           n_effective=s.n_effective, maxcall=s.maxcall, print_progress=progress)
+        sampler = engines.DynamicNestedSampler(loglike, prior_transform, **common)
+        with interrupts.immediate("dynamic nested sampling writes no checkpoint; start the run again"):
+            sampler.run_nested(nlive_init=s.nlive, dlogz_init=s.dlogz, nlive_batch=s.nlive_batch,
+                               maxbatch=s.maxbatch, n_effective=s.n_effective, maxcall=s.maxcall,
+                               print_progress=progress is True)
         res = sampler.results
     else:
         res = _run_static(posterior, s, loglike, prior_transform, common, progress, checkpoint)
-    if progress:
-        sys.stderr.write("\n")
     logwt = np.asarray(res["logwt"], dtype=float)
     logz = float(res["logz"][-1])
     log_weight = logwt - logz

@@ -1,0 +1,136 @@
+"""Validated reading of catalogued data files for the plugins.
+
+The checksum in data/catalog.yaml only says that a file is the catalogued one; these helpers check that its
+contents are what the loader needs, and raise DataError naming the file, the key or array and what is wrong
+(never a KeyError, ValueError, zipfile error ... from deep inside a plugin's constructor).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from globalfit import catalog
+from globalfit.errors import DataError
+
+
+def value(raw: Any, key: str, where: str) -> Any:
+    """raw[k1][k2]… for the dotted key path `key` ("experiment.value", "lines.0.name" for list items);
+    DataError naming the file and the key."""
+    obj, done = raw, []
+    for part in key.split("."):
+        at = ".".join(done) or "the top level"
+        if isinstance(obj, list) and part.isdigit():
+            if int(part) >= len(obj):
+                raise DataError(f"{where}: {at} has no item {part}")
+            obj = obj[int(part)]
+        elif not isinstance(obj, Mapping):
+            raise DataError(f"{where}: {at} must be a mapping (reading '{key}'), got {type(obj).__name__}")
+        elif part not in obj:
+            raise DataError(f"{where}: missing key '{'.'.join([*done, part])}'")
+        else:
+            obj = obj[part]
+        done.append(part)
+    return obj
+
+
+def _as_number(x: Any, where: str, key: str, positive: bool) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise DataError(f"{where}: '{key}' must be a number, got {x!r}")
+    x = float(x)
+    if not math.isfinite(x):
+        raise DataError(f"{where}: '{key}' must be finite, got {x}")
+    if positive and x <= 0:
+        raise DataError(f"{where}: '{key}' must be positive, got {x:g}")
+    return x
+
+
+def number(raw: Any, key: str, where: str, positive: bool = False) -> float:
+    """The finite number at the dotted key path `key` (a string, NaN, … is a DataError naming file and key)."""
+    return _as_number(value(raw, key, where), where, key, positive)
+
+
+def numbers(raw: Any, key: str, where: str, length: int | None = None, positive: bool = False) -> list[float]:
+    """The list of finite numbers at `key` (of `length` items if given)."""
+    items = value(raw, key, where)
+    if not isinstance(items, list) or (length is not None and len(items) != length):
+        raise DataError(f"{where}: '{key}' must be a list of {length or 'some'} numbers, got {items!r}")
+    return [_as_number(x, where, f"{key}[{i}]", positive) for i, x in enumerate(items)]
+
+
+def text(raw: Any, key: str, where: str) -> str:
+    """The non-empty string at `key`."""
+    x = value(raw, key, where)
+    if not isinstance(x, str) or not x.strip():
+        raise DataError(f"{where}: '{key}' must be a non-empty text, got {x!r}")
+    return x
+
+
+def items(raw: Any, key: str, where: str) -> list:
+    """The non-empty list at `key`."""
+    x = value(raw, key, where)
+    if not isinstance(x, list) or not x:
+        raise DataError(f"{where}: '{key}' must be a non-empty list, got {x!r}")
+    return x
+
+
+def mapping(raw: Any, key: str, where: str) -> dict:
+    """The non-empty mapping at `key`."""
+    x = value(raw, key, where)
+    if not isinstance(x, Mapping) or not x:
+        raise DataError(f"{where}: '{key}' must be a non-empty mapping, got {x!r}")
+    return dict(x)
+
+
+def increasing(a: np.ndarray, name: str, where: str, min_len: int = 2) -> np.ndarray:
+    """`a` if it is strictly increasing with at least `min_len` entries (grid abscissae)."""
+    if len(a) < min_len or np.any(np.diff(a) <= 0):
+        raise DataError(f"{where}: '{name}' must be strictly increasing with at least {min_len} entries "
+                        "(unsorted or repeated values)")
+    return a
+
+
+#: array kinds of `load_npz`: an int is the number of dimensions of a finite numeric array (0: a float)
+TEXT, BYTES = "text", "bytes"
+
+
+def load_npz(rel: str, spec: Mapping[str, int | str]) -> tuple[dict[str, Any], str]:
+    """Read the arrays `spec` names from a catalogued .npz (checksum verified); also returns its full path.
+
+    spec maps array name → number of dimensions of a finite numeric array (read as float64; 0 gives a
+    float), TEXT (a text scalar, returned as str) or BYTES (a 1-D uint8 array). A truncated or corrupt
+    archive, a missing array or one of the wrong shape, type or with non-finite values is a DataError.
+    """
+    path = catalog.verified_path(rel)
+    where = str(path)
+    try:
+        with np.load(path) as d:
+            missing = [k for k in spec if k not in d.files]
+            arrays = {k: d[k] for k in spec if k not in missing}
+    except Exception as exc:  # whatever np.load/zipfile/zlib raise on a damaged archive
+        raise DataError(f"{where}: cannot read the .npz archive ({type(exc).__name__}: {exc}); "
+                        "the file is truncated or corrupt") from None
+    if missing:
+        raise DataError(f"{where}: missing array(s) {', '.join(missing)}")
+    out: dict[str, Any] = {}
+    for k, kind in spec.items():
+        a = arrays[k]
+        if kind == TEXT:
+            if a.ndim != 0 or a.dtype.kind != "U":
+                raise DataError(f"{where}: array '{k}' must be a text scalar, got {a.dtype} of shape {a.shape}")
+            out[k] = str(a)
+        elif kind == BYTES:
+            if a.ndim != 1 or a.dtype != np.uint8:
+                raise DataError(f"{where}: array '{k}' must be 1-D uint8, got {a.dtype} of shape {a.shape}")
+            out[k] = a
+        else:
+            if a.ndim != kind or a.dtype.kind not in "fiu":
+                raise DataError(f"{where}: array '{k}' must be a {kind}-D numeric array, got {a.dtype} of "
+                                f"shape {a.shape}")
+            a = a.astype(float)
+            if not np.all(np.isfinite(a)):
+                raise DataError(f"{where}: array '{k}' has non-finite values (NaN or inf)")
+            out[k] = float(a) if kind == 0 else a
+    return out, where

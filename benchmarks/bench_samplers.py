@@ -7,7 +7,10 @@
     batch = 1, i.e. the same serial evaluation as the bare call);
 (d) MPI speed-up at 2 ranks on a deliberately expensive likelihood (1 ms per batch call + 0.2 ms per point).
 
-    python benchmarks/bench_samplers.py [--quick]
+    python benchmarks/bench_samplers.py [--quick] [--smoke]
+
+--smoke shrinks every setting (live points, steps) so that the script runs in seconds: its figures then mean
+nothing; the README's test uses it to check that the script still runs.
 """
 from __future__ import annotations
 
@@ -33,11 +36,17 @@ def _time(cmd: list[str], cwd: Path) -> float:
     return time.perf_counter() - t0
 
 
+SMOKE = False  # --smoke: tiny settings
+
+
 def bench_ordering(tmp: Path) -> None:
     print("(b) examples/ordering.yaml, 4 runs (NO/IO × log-uniform/uniform m_lightest), --jobs 2")
     for sampler in ("dynesty", "emcee"):
-        extra = ["--set", "sampler.emcee.walkers=40", "--set", "sampler.emcee.steps=6000",
-                 "--set", "sampler.emcee.burn=2000", "--set", "sampler.emcee.moves=de"] if sampler == "emcee" else []
+        steps, burn = (60, 20) if SMOKE else (6000, 2000)
+        extra = ["--set", "sampler.emcee.walkers=40", "--set", f"sampler.emcee.steps={steps}",
+                 "--set", f"sampler.emcee.burn={burn}", "--set", "sampler.emcee.moves=de"] if sampler == "emcee" else []
+        if SMOKE and sampler == "dynesty":
+            extra = ["--set", "sampler.dynesty.nlive=30", "--set", "sampler.dynesty.dlogz=5"]
         cmd = [sys.executable, "-m", "globalfit", "run", str(ROOT / "examples" / "ordering.yaml"), "--jobs", "2",
                "--no-progress", "--sampler", sampler, "--set", f"output={tmp / ('ordering-' + sampler)}", *extra]
         print(f"    {sampler:<8} {_time(cmd, tmp):8.1f} s wall")
@@ -52,9 +61,10 @@ def bench_overhead() -> None:
 
     raw = yamlio_load(ROOT / "examples" / "ordering.yaml")
     raw = {k: v for k, v in raw.items() if k not in ("variants", "compare")}
+    nlive, dlogz = (30, 5.0) if SMOKE else (300, 0.5)
     raw["sampler"] = {"name": "dynesty", "progress": False,
-                      "dynesty": {"nlive": 300, "dlogz": 0.5, "sample": "rslice", "batch": 64}}
-    print("(c) framework overhead: NuFIT + DESI + KamLAND-Zen, 9 parameters, nlive 300, rslice")
+                      "dynesty": {"nlive": nlive, "dlogz": dlogz, "sample": "rslice", "batch": 64}}
+    print(f"(c) framework overhead: NuFIT + DESI + KamLAND-Zen, 9 parameters, nlive {nlive}, rslice")
     times = {}
     for label, batch in (("globalfit, batches of 64", 64), ("globalfit, batch = 1", 1)):
         raw["sampler"]["dynesty"]["batch"] = batch
@@ -75,9 +85,9 @@ def bench_overhead() -> None:
         return post.prior_transform(u[None, :])[0]
 
     t0 = time.perf_counter()
-    s = dynesty.NestedSampler(loglike, prior, post.ndim, nlive=300, sample="rslice", periodic=periodic,
+    s = dynesty.NestedSampler(loglike, prior, post.ndim, nlive=nlive, sample="rslice", periodic=periodic,
                               rstate=np.random.default_rng(1))
-    s.run_nested(dlogz=0.5, print_progress=False)
+    s.run_nested(dlogz=dlogz, print_progress=False)
     times["bare dynesty, same function"] = (time.perf_counter() - t0, int(np.sum(s.results["ncall"])))
     bare = times["bare dynesty, same function"][0]
     for label, (t, n) in times.items():
@@ -112,7 +122,7 @@ register(Expensive)
 card = load_card({"name": "mpi-bench", "params": {f"x{i}": {"prior": "uniform", "min": -1, "max": 1} for i in range(3)},
                   "likelihoods": {"expensive": None}, "output": sys.argv[1],
                   "sampler": {"name": "emcee", "progress": False,
-                              "emcee": {"walkers": 64, "steps": 300, "burn": 100}}})
+                              "emcee": {"walkers": 64, "steps": int(sys.argv[2]), "burn": int(sys.argv[2]) // 3}}})
 t0 = time.perf_counter()
 out = run_card(card, progress=False, log=open("/dev/null", "w"))
 if out is not None:
@@ -129,7 +139,7 @@ def bench_mpi(tmp: Path) -> None:
     script.write_text(MPI_SCRIPT)
     res = {}
     for n in (1, 2):
-        cmd = [sys.executable, str(script), str(tmp / f"mpi{n}")]
+        cmd = [sys.executable, str(script), str(tmp / f"mpi{n}"), "15" if SMOKE else "300"]
         if n > 1:
             cmd = ["mpiexec", "-n", str(n), *cmd]
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp)
@@ -144,7 +154,11 @@ def bench_mpi(tmp: Path) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="skip (b), the slowest part")
+    ap.add_argument("--smoke", action="store_true", help="tiny settings: checks that the script runs (figures "
+                                                         "meaningless)")
     args = ap.parse_args()
+    global SMOKE
+    SMOKE = args.smoke
     warnings.simplefilter("ignore")
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)

@@ -221,3 +221,16 @@ def test_eval_outside_the_parameter_domain_is_an_error(capsys):
     assert cli.main(["eval", card, "--set", "m_zp=-1"]) == 2
     err = capsys.readouterr().err
     assert "m_zp" in err and "> 0" in err and "Traceback" not in err
+
+
+def test_progress_lines_for_runs_in_the_background():
+    from globalfit.samplers.progress import Progress
+
+    stream = io.StringIO()
+    lines = Progress("NO-log", every=0.0, stream=stream)
+    lines.update("dynesty: iter 10")
+    lines.update("dynesty: iter 20")
+    assert stream.getvalue() == "[NO-log] dynesty: iter 10\n[NO-log] dynesty: iter 20\n"
+    silent = io.StringIO()
+    Progress(False, stream=silent).update("x")
+    assert silent.getvalue() == ""

@@ -170,6 +170,8 @@ def test_sigterm_to_a_parallel_study_is_forwarded_and_resume_finishes(tmp_path):
     res = _globalfit("run", str(path), "--jobs", "2", "--resume")
     assert res.returncode == 0, res.stderr
     assert "ln B" in res.stdout  # the comparison of both variants
+    started = [v for v in "ab" if f"[{v}] started" in res.stderr]  # progress of the variants it (re)ran
+    assert started and all(f"[{v}] finished after" in res.stderr for v in started)
     for v in ("a", "b"):
         load_run(tmp_path / "st" / v)
 

@@ -24,8 +24,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from globalfit import likelihood as registry
 from globalfit import units, yamlio
-from globalfit.errors import CardError, CardWarning, GlobalfitError, Problem
-from globalfit.params import KNOWN_PARAMETERS, Fixed, LogUniform, Normal, Prior, Uniform, parameter_info
+from globalfit.errors import CardError, CardWarning, GlobalfitError, Problem, did_you_mean
+from globalfit import model as models
+from globalfit.model import DEFAULT_MODEL, ModelChoice
+from globalfit.params import Catalogue, Fixed, LogUniform, Normal, ParameterInfo, Prior, Uniform, parameter_info
 
 
 def _warn(message: str) -> None:
@@ -55,37 +57,6 @@ Bool = Annotated[bool, BeforeValidator(_only_bool)]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ModelOptions(_Strict):
-    """Physics options of the model. Each selects which derived quantities exist and how they are computed."""
-
-    ordering: Literal["NO", "IO"] = Field("NO", description="neutrino mass ordering (normal or inverted)")
-    higgs: Literal["none", "singlet", "doublet", "doublet+singlet"] = Field(
-        "none", description="Higgs sector giving the Z′ its mass: none (unspecified; no Z–Z′ mass mixing), the "
-                            "minimal singlet σ₊₁ (no mass mixing), an extra doublet Φ (charge doublet_charge), or "
-                            "the doublet plus the singlet")
-    doublet_charge: Literal[1, -1] = Field(1, description="U(1)′ charge of the extra doublet Φ (+1 or −1)")
-    kinetic_mixing: Literal["loop", "free"] = Field(
-        "loop", description="loop: ε induced by μ and τ loops; free: ε sampled as the parameter eps")
-    texture: Literal["auto", "none", "B3", "B4", "C"] = Field(
-        "auto", description="zeros of the light-neutrino mass matrix forced by the U(1)′ charges: auto (what the "
-                            "Higgs sector implies), none (generic seesaw), B3, B4, C")
-
-    @model_validator(mode="after")
-    def _texture_from_field_content(self):
-        implied = {"singlet": "C", "doublet": "B3" if self.doublet_charge == 1 else "B4", "doublet+singlet": "none",
-                   "none": "none"}[self.higgs]
-        if self.doublet_charge != 1 and self.higgs not in ("doublet", "doublet+singlet"):
-            raise ValueError(f"doublet_charge only applies to models with the extra doublet (higgs: doublet or "
-                             f"doublet+singlet), not higgs: {self.higgs}")
-        if self.texture == "auto":
-            object.__setattr__(self, "texture", implied)
-        elif self.texture not in ("none", implied) and self.higgs != "none":
-            charge = f" with doublet_charge {self.doublet_charge:+d}" if "doublet" in self.higgs else ""
-            raise ValueError(f"texture {self.texture} contradicts higgs: {self.higgs}{charge}, which implies texture "
-                             f"{implied} (SPEC §14); use texture: {implied} (or auto), or none for a generic seesaw")
-        return self
 
 
 class EmceeSettings(_Strict):
@@ -194,20 +165,25 @@ class Card:
 
     name: str
     description: str
-    model: ModelOptions
+    model: ModelChoice
     params: dict[str, Prior]
     likelihoods: dict[str, PluginConfig]
     sampler: SamplerSettings
     output: str
     seed: int
     source: str | None = None
+    #: what each parameter means (unit, range, label): the model's parameters and the likelihoods' own
+    catalogue: dict[str, ParameterInfo] = field(default_factory=dict, compare=False, repr=False)
+
+    def parameter_info(self, name: str) -> ParameterInfo:
+        return parameter_info(name, self.catalogue)
 
     def to_dict(self) -> dict:
         """The resolved card (defaults filled), as written to <run>/card.yaml."""
         out: dict[str, Any] = {"name": self.name}
         if self.description:
             out["description"] = self.description
-        out["model"] = self.model.model_dump()
+        out["model"] = self.model.to_dict()
         out["params"] = {k: p.to_card() for k, p in self.params.items()}
         out["likelihoods"] = {k: {"dataset": c.dataset, **c.options} if c.dataset is not None else dict(c.options)
                               for k, c in self.likelihoods.items()}
@@ -226,13 +202,12 @@ class Card:
             d.pop(k, None)
         d["sampler"].pop("progress", None)
         d["sampler"].pop("checkpoint_every", None)
+        if d["model"].get("name") == DEFAULT_MODEL:  # cards from before models were named hash the same
+            d["model"].pop("name")
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()
 
 
 # ------------------------------------------------------------------------------------------- helpers
-def did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _fmt(value: Any) -> str:
@@ -265,6 +240,8 @@ def _pydantic_problems(exc: ValidationError, base: str, cls: type[BaseModel]) ->
             allowed = list(parent.model_fields) if parent else []
             if parent is not None and issubclass(parent, _PluginOptions):
                 allowed.insert(0, "dataset")
+            if parent is not None and issubclass(parent, _ModelOptionsBase):
+                allowed.insert(0, "name")
             listed = ", ".join(allowed) or "none"
             if allowed == ["dataset"]:
                 listed += " (this plugin has no other options)"
@@ -300,22 +277,23 @@ def _validate(cls: type[BaseModel], data: Any, base: str, problems: list[Problem
 _VALUE_KEYS = ("value", "min", "max", "mean", "sigma")  # prior keys holding a value of the parameter
 
 
-def _in_card_unit(name: str, value: Any, path: str, problems: list[Problem]) -> Any:
+def _in_card_unit(name: str, value: Any, path: str, problems: list[Problem], catalogue: Catalogue) -> Any:
     """A value with a unit ("10 MeV") converted to the card unit of `name`; other values unchanged."""
     try:
-        return units.to_card_unit(value, parameter_info(name).unit, name)
+        return units.to_card_unit(value, parameter_info(name, catalogue).unit, name)
     except units.UnitError as exc:
         problems.append(Problem(path, str(exc)))
         return None
 
 
-def _parse_prior(name: str, spec: Any, problems: list[Problem]) -> Prior | None:
+def _parse_prior(name: str, spec: Any, problems: list[Problem], catalogue: Catalogue | None = None) -> Prior | None:
+    catalogue = catalogue or {}
     path = f"params.{name}"
     if isinstance(spec, bool) or spec is None:
         problems.append(Problem(path, f"expected a number (fixed value) or a prior mapping, got {_fmt(spec)}"))
         return None
     if isinstance(spec, str) and units.parse(spec) is not None:  # a fixed value with a unit, "10 MeV"
-        spec = _in_card_unit(name, spec, path, problems)
+        spec = _in_card_unit(name, spec, path, problems, catalogue)
         if spec is None:
             return None
     if isinstance(spec, (int, float)):
@@ -327,7 +305,7 @@ def _parse_prior(name: str, spec: Any, problems: list[Problem]) -> Prior | None:
     n_before = len(problems)
     for key in _VALUE_KEYS:
         if isinstance(spec.get(key), str):
-            spec[key] = _in_card_unit(name, spec[key], f"{path}.{key}", problems)
+            spec[key] = _in_card_unit(name, spec[key], f"{path}.{key}", problems, catalogue)
     if len(problems) > n_before:
         return None
     if "prior" not in spec:
@@ -351,6 +329,67 @@ def _parse_prior(name: str, spec: Any, problems: list[Problem]) -> Prior | None:
     if kind == "normal":
         return Normal(parsed.mean, parsed.sigma, parsed.min, parsed.max)
     return Fixed(parsed.value)
+
+
+class _ModelOptionsBase(BaseModel):
+    """Base of the option models built from a physics model's Options dataclass (the section also allows `name`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def _model_options_model(cls: type[models.PhysicsModel]) -> type[BaseModel]:
+    fields = {f.name: (_strict_bool(f.annotation), f.default) for f in cls.option_fields().values()}
+    return create_model(f"{cls.name}_model_options", __base__=_ModelOptionsBase, **fields)
+
+
+def _model_class(raw_model: Any) -> type[models.PhysicsModel] | None:
+    """The model class a raw `model` section names (the default model if it names none); None if unknown."""
+    name = raw_model.get("name", DEFAULT_MODEL) if isinstance(raw_model, Mapping) else DEFAULT_MODEL
+    try:
+        return models.REGISTRY.get(str(name))
+    except GlobalfitError:
+        return None
+
+
+def _parse_model(raw: Any, problems: list[Problem]) -> ModelChoice | None:
+    """The card's `model` section: `name` (default: DEFAULT_MODEL) and the model's options."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        problems.append(Problem("model", f"expected a mapping of keys, got {_fmt(raw)}"))
+        return None
+    try:
+        cls = models.REGISTRY.get(str(raw.get("name", DEFAULT_MODEL)))
+    except GlobalfitError as exc:
+        problems.append(Problem("model.name", str(exc)))
+        return None
+    parsed = _validate(_model_options_model(cls), {k: v for k, v in raw.items() if k != "name"}, "model", problems)
+    if parsed is None:
+        return None
+    try:
+        options = cls.Options(**parsed.model_dump())
+    except ValueError as exc:  # options that contradict each other
+        problems.append(Problem("model", str(exc)))
+        return None
+    return ModelChoice(cls.name, options)
+
+
+def _catalogue(model_cls: type[models.PhysicsModel] | None, plugin_names) -> dict[str, ParameterInfo]:
+    """What each parameter means: the model's parameters, then the likelihoods' own (unknown names skipped)."""
+    out = dict(model_cls.parameters) if model_cls is not None else {}
+    available = registry.plugins()
+    for name in plugin_names:
+        cls = available.get(str(name))
+        if cls is not None:
+            for k, info in cls.parameters.items():
+                out.setdefault(k, info)
+    return out
+
+
+def _raw_catalogue(raw: Mapping) -> dict[str, ParameterInfo]:
+    likes = raw.get("likelihoods")
+    names = list(likes) if isinstance(likes, (Mapping, list)) else []
+    return _catalogue(_model_class(raw.get("model")), [n for n in names if isinstance(n, str)])
 
 
 class _PluginOptions(BaseModel):
@@ -463,8 +502,10 @@ def apply_overrides(raw: dict, sets: list[str]) -> tuple[dict, dict[str, Any], l
     point: dict[str, Any] = {}
     problems: list[Problem] = []
     params = raw.get("params") if isinstance(raw.get("params"), dict) else {}
-    model_opts = list(ModelOptions.model_fields)
     for item in sets:
+        model_cls = _model_class(raw.get("model"))  # per item: an earlier --set may change model.name
+        model_opts = list(model_cls.option_fields()) if model_cls is not None else []
+        catalogue = _raw_catalogue(raw)
         if "=" not in item:
             problems.append(Problem(f"--set {item}", "expected NAME=VALUE"))
             continue
@@ -479,14 +520,14 @@ def apply_overrides(raw: dict, sets: list[str]) -> tuple[dict, dict[str, Any], l
             value = text
         if name in params:
             if isinstance(value, str):  # a number with a unit, e.g. "10 MeV"
-                value = _in_card_unit(name, value, f"--set {name}", problems)
+                value = _in_card_unit(name, value, f"--set {name}", problems, catalogue)
                 if value is None:
                     continue
             elif isinstance(value, bool) or not isinstance(value, (int, float)):
                 problems.append(Problem(f"--set {name}", f"a parameter value must be a number, got {_fmt(value)}"))
                 continue
             else:
-                _warn_if_meant_mev(name, float(value), params[name])
+                _warn_if_meant_mev(name, float(value), params[name], catalogue)
             point[name] = float(value)
         elif name in model_opts:
             raw.setdefault("model", {})
@@ -505,12 +546,12 @@ def apply_overrides(raw: dict, sets: list[str]) -> tuple[dict, dict[str, Any], l
                 problems.append(Problem(f"--set {name}", f"cannot set below the non-mapping key {exc}"))
         elif name in TOP_LEVEL_KEYS:
             raw[name] = value
-        elif name in KNOWN_PARAMETERS:
+        elif name in catalogue:
             problems.append(Problem(f"--set {name}", f"'{name}' is a known parameter, but this card does not have "
                                                      f"it; add params.{name} to the card to sample or fix it (or "
                                                      f"fix it with --set params.{name}=VALUE)"))
         else:
-            choices = [c for c in [*params, *model_opts, *TOP_LEVEL_KEYS, *KNOWN_PARAMETERS] if c != name]
+            choices = [c for c in [*params, *model_opts, *TOP_LEVEL_KEYS, *catalogue] if c != name]
             problems.append(Problem(
                 f"--set {name}",
                 f"'{name}' is not a parameter of this card, a model option or a dotted card path; parameters: "
@@ -520,11 +561,11 @@ def apply_overrides(raw: dict, sets: list[str]) -> tuple[dict, dict[str, Any], l
     return raw, point, problems
 
 
-def _warn_if_meant_mev(name: str, value: float, spec: Any) -> None:
+def _warn_if_meant_mev(name: str, value: float, spec: Any, catalogue: Catalogue) -> None:
     """Warn if a bare number for a mass in GeV lies outside the card's prior box but inside it read as MeV."""
-    if parameter_info(name).unit != "GeV":
+    if parameter_info(name, catalogue).unit != "GeV":
         return
-    prior = _parse_prior(name, spec, [])
+    prior = _parse_prior(name, spec, [], catalogue)
     if prior is None:
         return
     lo, hi = prior.bounds
@@ -582,10 +623,12 @@ def load_card_and_point(source: str | Path | Mapping, sets: list[str] | None = N
     does) instead of being fixed; the card keeps its priors."""
     raw, src, default_name = _read(source)
     raw, point, problems = apply_overrides(raw, list(sets or []))
-    model = _validate(ModelOptions, raw.get("model"), "model", [])  # its problems are reported by _build
-    opts = model.model_dump() if model is not None else {}
+    model = _parse_model(raw.get("model"), [])  # its problems are reported by _build
+    opts = model.option_dict() if model is not None else {}
+    catalogue = _raw_catalogue(raw)
     for name, value in point.items():  # not fixed into the card, so not checked by _build
-        msg = _outside_domain(name, value, value, opts) if math.isfinite(value) else f"must be finite (got {value})"
+        msg = (_outside_domain(name, value, value, opts, catalogue) if math.isfinite(value)
+               else f"must be finite (got {value})")
         if msg:
             problems.append(Problem(f"--set {name}", msg))
     return _build(raw, src, default_name, problems), point
@@ -607,7 +650,9 @@ def _build(raw: dict, src: str, default_name: str, problems: list[Problem]) -> C
     if not isinstance(description, str):
         problems.append(Problem("description", f"expected text, got {_fmt(description)}"))
         description = ""
-    model = _validate(ModelOptions, raw.get("model"), "model", problems)
+    model = _parse_model(raw.get("model"), problems)
+    likes = _parse_likelihoods(raw.get("likelihoods"), problems)
+    catalogue = _raw_catalogue(raw)
 
     params: dict[str, Prior] = {}
     raw_params = raw.get("params")
@@ -620,11 +665,10 @@ def _build(raw: dict, src: str, default_name: str, problems: list[Problem]) -> C
             if not isinstance(pname, str) or not _PARAM_RE.match(pname):
                 problems.append(Problem(f"params.{pname}", "a parameter name must be an identifier (letters, digits, _)"))
                 continue
-            prior = _parse_prior(pname, spec, problems)
+            prior = _parse_prior(pname, spec, problems, catalogue)
             if prior is not None:
                 params[pname] = prior
 
-    likes = _parse_likelihoods(raw.get("likelihoods"), problems)
     sampler = _parse_sampler(raw.get("sampler"), problems)
 
     output = raw.get("output", f"chains/{name}")
@@ -637,22 +681,27 @@ def _build(raw: dict, src: str, default_name: str, problems: list[Problem]) -> C
         seed = 1
 
     if model is not None and likes and isinstance(raw_params, Mapping) and len(params) == len(raw_params):
-        problems.extend(_cross_checks(model, params, likes, sampler))
+        problems.extend(_cross_checks(model, params, likes, sampler, catalogue))
     if problems:
         raise CardError(problems, source=src)
-    return Card(name, description, model, params, likes, sampler, output, seed, None if src == "run card" else src)
+    return Card(name, description, model, params, likes, sampler, output, seed, None if src == "run card" else src,
+                catalogue)
 
 
-def _cross_checks(model: ModelOptions, params: dict[str, Prior], likes: dict[str, PluginConfig],
-                  sampler: SamplerSettings | None) -> list[Problem]:
+def _cross_checks(model: ModelChoice, params: dict[str, Prior], likes: dict[str, PluginConfig],
+                  sampler: SamplerSettings | None, catalogue: Catalogue) -> list[Problem]:
     """Checks across sections. May add parameters the card omits that have a documented default value
     (e.g. the charged-Higgs mass); they appear as fixed in the resolved card."""
-    from globalfit.model import Model, PlanError
-    import globalfit.quantities  # noqa: F401  (registers the built-in quantities)
+    from globalfit.graph import PlanError
 
     problems: list[Problem] = []
     targets, optional = {}, {}
     for n, cfg in likes.items():
+        supported = registry.get(n).models
+        if supported is not None and model.name not in supported:
+            problems.append(Problem(f"likelihoods.{n}", f"likelihood '{n}' works with the model(s) "
+                                    f"{', '.join(supported)}, not with model '{model.name}' (model.name)"))
+            continue
         try:
             plugin = registry.instance(n, cfg.dataset, cfg.options)
             targets[f"likelihoods.{n}"] = plugin.requires
@@ -661,15 +710,15 @@ def _cross_checks(model: ModelOptions, params: dict[str, Prior], likes: dict[str
             problems.append(Problem(f"likelihoods.{n}", str(exc)))
     if problems:
         return problems
-    graph = Model(model.model_dump())
+    graph = model_graph(model)
     for _ in range(2):  # second pass after adding defaulted parameters
         try:
             plan = graph.plan(targets, params, optional)
             used, missing = plan.used_parameters, []
             break
         except PlanError as exc:
-            defaults = {m: KNOWN_PARAMETERS[m].default for m in exc.missing
-                        if m in KNOWN_PARAMETERS and KNOWN_PARAMETERS[m].default is not None}
+            defaults = {m: catalogue[m].default for m in exc.missing
+                        if m in catalogue and catalogue[m].default is not None}
             if defaults and len(defaults) == len(exc.missing):
                 params.update({k: Fixed(v) for k, v in defaults.items()})
                 continue
@@ -685,7 +734,7 @@ def _cross_checks(model: ModelOptions, params: dict[str, Prior], likes: dict[str
             problems.append(Problem(f"params.{pname}", "not read by any likelihood or derived quantity of this model "
                                     f"(parameters read: {', '.join(reads) or 'none'})"
                                     f"{did_you_mean(pname, reads + missing)}"))
-    problems.extend(_parameter_constraints(model, params))
+    problems.extend(_parameter_constraints(model, params, catalogue))
     ndim = sum(not isinstance(p, Fixed) for p in params.values())
     if ndim == 0:
         problems.append(Problem("params", "every parameter is fixed: nothing to sample (use `globalfit eval`)"))
@@ -695,16 +744,24 @@ def _cross_checks(model: ModelOptions, params: dict[str, Prior], likes: dict[str
     return problems
 
 
-def _parameter_constraints(model: ModelOptions, params: dict[str, Prior]) -> list[Problem]:
+def model_graph(model: ModelChoice):
+    """The derived-quantity graph of a card's model (globalfit.graph.QuantityGraph)."""
+    from globalfit.graph import QuantityGraph
+
+    plugin = model.plugin
+    return QuantityGraph(model.option_dict(), plugin.quantities(model.options), label=f"model '{model.name}'")
+
+
+def _parameter_constraints(model: ModelChoice, params: dict[str, Prior], catalogue: Catalogue) -> list[Problem]:
     """Prior ranges that contradict a parameter's allowed domain (e.g. a sign fixed by the model)."""
-    opts = model.model_dump()
-    out = [(name, _outside_domain(name, *prior.bounds, opts)) for name, prior in params.items()]
+    opts = model.option_dict()
+    out = [(name, _outside_domain(name, *prior.bounds, opts, catalogue)) for name, prior in params.items()]
     return [Problem(f"params.{name}", msg) for name, msg in out if msg]
 
 
-def _outside_domain(name: str, lo: float, hi: float, opts: Mapping[str, object]) -> str | None:
+def _outside_domain(name: str, lo: float, hi: float, opts: Mapping[str, object], catalogue: Catalogue) -> str | None:
     """Why values in [lo, hi] (one value if lo == hi) leave the allowed domain of `name`; None if inside."""
-    info = KNOWN_PARAMETERS.get(name)
+    info = catalogue.get(name)
     if info is None:
         return None
     what = f"the value {lo:g}" if lo == hi else f"the prior range [{lo:g}, {hi:g}]"

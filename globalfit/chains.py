@@ -24,8 +24,7 @@ import numpy as np
 from globalfit import catalog, yamlio
 from globalfit.yamlio import json_default
 from globalfit.errors import RunError
-from globalfit.model import QUANTITIES
-from globalfit.params import KNOWN_PARAMETERS, parameter_info
+from globalfit.params import parameter_info
 
 POSTERIOR_FILE, CARD_FILE, MANIFEST_FILE = "posterior.nc", "card.yaml", "manifest.json"
 _CHUNK = 20000
@@ -54,12 +53,15 @@ def _evaluate(posterior, theta: np.ndarray) -> dict[str, np.ndarray]:
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
-def _var_attrs(name: str) -> dict:
-    if name in KNOWN_PARAMETERS:  # parameters, and derived quantities that are parameters in other models
-        info = KNOWN_PARAMETERS[name]
+def variable_attrs(name: str, card) -> dict:
+    """Units, label and description of a stored variable: a parameter of the card's catalogue (also a derived
+    quantity that is a parameter in other models), a derived quantity of its model, or a log-likelihood."""
+    if name in card.catalogue:
+        info = card.catalogue[name]
         return {"units": info.unit, "label": info.label, "description": info.description}
-    if name in QUANTITIES:
-        q = QUANTITIES[name]
+    quantities = card.model.plugin.quantity_info()
+    if name in quantities:
+        q = quantities[name]
         return {"units": q.unit, "label": q.label, "description": q.description}
     if name.startswith("loglike") or name in ("logprior", "logpost"):
         return {"units": "", "label": name}
@@ -67,10 +69,10 @@ def _var_attrs(name: str) -> dict:
     return {"units": info.unit, "label": info.label, "description": info.description}
 
 
-def _dataset(values: dict[str, np.ndarray], dims: tuple[str, ...], attrs: dict | None = None):
+def _dataset(values: dict[str, np.ndarray], dims: tuple[str, ...], card, attrs: dict | None = None):
     import xarray as xr
 
-    return xr.Dataset({k: (dims, v, _var_attrs(k)) for k, v in values.items()}, attrs=attrs or {})
+    return xr.Dataset({k: (dims, v, variable_attrs(k, card)) for k, v in values.items()}, attrs=attrs or {})
 
 
 def package_versions() -> dict[str, str]:
@@ -106,7 +108,8 @@ def write_run(out: str | Path, card, posterior, result, wall_time: float, comman
     if result.kind == "mcmc":
         nchain, ndraw, d = result.theta.shape
         flat = _evaluate(posterior, result.theta.reshape(-1, d))
-        groups["posterior"] = _dataset({k: v.reshape(nchain, ndraw) for k, v in flat.items()}, ("chain", "draw"), attrs)
+        groups["posterior"] = _dataset({k: v.reshape(nchain, ndraw) for k, v in flat.items()}, ("chain", "draw"), card,
+                                       attrs)
         ss = xr.Dataset({"lp": (("chain", "draw"), flat["logpost"].reshape(nchain, ndraw))})
         ss["acceptance_fraction"] = (("chain",), np.asarray(result.stats["acceptance_fraction"]))
         groups["sample_stats"] = ss
@@ -115,10 +118,10 @@ def write_run(out: str | Path, card, posterior, result, wall_time: float, comman
         values["log_weight"] = result.log_weight
         nested_attrs = {**attrs, "logz": result.logz, "logzerr": result.logzerr,
                         **{k: v for k, v in result.stats.items() if np.isscalar(v)}}
-        groups["nested"] = _dataset(values, ("sample",), nested_attrs)
+        groups["nested"] = _dataset(values, ("sample",), card, nested_attrs)
         idx = equal_weight_indices(result.log_weight, np.random.default_rng(card.seed + 1))
         draws = {k: v[idx][None, :] for k, v in values.items() if k != "log_weight"}
-        groups["posterior"] = _dataset(draws, ("chain", "draw"), {**attrs, "logz": result.logz,
+        groups["posterior"] = _dataset(draws, ("chain", "draw"), card, {**attrs, "logz": result.logz,
                                                                   "logzerr": result.logzerr})
         groups["sample_stats"] = xr.Dataset({"lp": (("chain", "draw"), draws["logpost"])})
     if posterior.space.fixed:

@@ -267,17 +267,12 @@ def _evaluation_dict(post, theta) -> dict:
 
 
 def _print_point(post, theta, what: str) -> None:
-    d = _evaluation_dict(post, theta)
-    from globalfit.model import QUANTITIES
-    from globalfit.params import KNOWN_PARAMETERS, parameter_info
+    from globalfit.chains import variable_attrs
 
+    d = _evaluation_dict(post, theta)
     print(f"# evaluation at the {what}")
-    for k, v in d["params"].items():
-        unit = parameter_info(k).unit
-        print(f"  {k:<18} = {_num(v)} {unit}")
-    for k, v in d["quantities"].items():
-        unit = parameter_info(k).unit if k in KNOWN_PARAMETERS else (QUANTITIES[k].unit if k in QUANTITIES else "")
-        print(f"  {k:<18} = {_num(v)} {unit}")
+    for k, v in {**d["params"], **d["quantities"]}.items():
+        print(f"  {k:<18} = {_num(v)} {variable_attrs(k, post.card)['units']}")
     if not d["in_domain"]:
         print("  (outside the model's domain: log posterior = -inf)")
     print(f"  {'likelihood':<18}{'log L':>14}{'chi2':>14}")
@@ -342,7 +337,7 @@ def cmd_plane(args) -> int:
     if Path(out).suffix.lower() not in (".png", ".pdf"):
         raise CardError([Problem("-o", f"unsupported file type '{Path(out).suffix}'; use .png or .pdf")], source="plane")
     datasets = ", ".join(f"{k}: {c.dataset}" for k, c in card.likelihoods.items() if c.dataset)
-    model = ", ".join(f"{k}: {v}" for k, v in card.model.model_dump().items() if k in ("higgs", "kinetic_mixing"))
+    model = card.model.plugin.describe(card.model.options)
     fixed = ", ".join(f"{k} = {v:g}" for k, v in plane.fixed.items())
     title = f"{card.name} — {model}" + (f"; {fixed}" if fixed else "") + f"\n{datasets}"
     path = plot_plane(plane, out, title)
@@ -506,11 +501,26 @@ def cmd_compare(args) -> int:
 
 # ------------------------------------------------------------------------------------------------ list
 def cmd_list(args) -> int:
-    import globalfit.quantities  # noqa: F401
     from globalfit import likelihood as registry
-    from globalfit.model import PROVIDERS
-    from globalfit.params import KNOWN_PARAMETERS
+    from globalfit import model as models
 
+    print("Physics models (entry-point group globalfit.models); a card chooses one with model: {name: ...}\n")
+    for name, cls in models.models().items():
+        default = "  (default)" if name == models.DEFAULT_MODEL else ""
+        print(f"{name}{default}  [{cls.__module__}.{cls.__qualname__}]")
+        doc = (cls.__doc__ or "").strip().splitlines()
+        if doc:
+            print(f"    {doc[0]}")
+        for f in cls.option_fields().values():
+            print(f"    option:    {f.name} = {f.default!r}  ({f.type_name()})")
+        for p in cls.parameters.values():
+            print(f"    parameter: {p.name:<12} {p.unit or '-':<5} {p.description}")
+        model = models.get_model(name)
+        for prov in model.quantities(cls.Options()):
+            print(f"    quantity:  {prov.describe()}")
+        print()
+    for name, why in models.failed().items():
+        print(f"{name}  [FAILED TO LOAD] {why}\n")
     print("Likelihood plugins (entry-point group globalfit.likelihoods); * marks the default dataset\n")
     for name, cls in registry.plugins().items():
         default = cls.default_dataset()
@@ -523,17 +533,15 @@ def cmd_list(args) -> int:
         print(f"    reads:    {', '.join(cls.requires)}")
         if cls.optional:
             print(f"    optional: {', '.join(cls.optional)} (read when the model provides them)")
+        if cls.models is not None:
+            print(f"    models:   {', '.join(cls.models)}")
         for spec in cls.option_specs().values():
             print(f"    option:   {spec.name} = {spec.default!r}  ({spec.type_name()})")
+        for p in cls.parameters.values():
+            print(f"    parameter: {p.name} ({p.unit or '-'}) {p.description}")
         print()
     for name, why in registry.failed().items():
         print(f"{name}  [FAILED TO LOAD] {why}\n")
-    print("Derived quantities")
-    for prov in PROVIDERS:
-        print(f"    {prov.describe()}")
-    print("\nParameters with a fixed meaning (card units)")
-    for p in KNOWN_PARAMETERS.values():
-        print(f"    {p.name:<14} {p.unit or '-':<6} {p.description}")
     return 0
 
 

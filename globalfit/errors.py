@@ -1,6 +1,7 @@
 """Exceptions that the command line turns into a clear message and exit code 2 (never a traceback)."""
 from __future__ import annotations
 
+import difflib
 import warnings
 from dataclasses import dataclass
 
@@ -52,3 +53,9 @@ def format_warning(message, category, filename, lineno, line=None, _default=warn
     if issubclass(category, CardWarning):
         return f"globalfit: warning: {message}\n"
     return _default(message, category, filename, lineno, line)
+
+
+def did_you_mean(word: object, options) -> str:
+    """" (did you mean 'x'?)" for the closest of `options`, or "" if none is close."""
+    close = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,9 +1,10 @@
 """The likelihood plugin protocol and the registry.
 
 A plugin is a class with a `name`, the derived quantities it `requires`, an ``__init__(dataset, **options)``
-and a vectorized ``loglike(q) -> (n,)``. Plugins are discovered through the entry-point group
-``globalfit.likelihoods`` (built-ins are registered there too, in pyproject.toml); `register` adds one
-in-process (tests, notebooks).
+and a vectorized ``loglike(q) -> (n,)``; optionally its own `parameters` (nuisance parameters), the `models`
+it works with, and a `data_root` (a third-party package's catalogued data). Plugins are discovered through
+the entry-point group ``globalfit.likelihoods`` (built-ins are registered there too, in pyproject.toml);
+`register` adds one in-process (tests, notebooks).
 
 The options a plugin accepts are the keyword arguments of its ``__init__``: their defaults are the
 defaults, their annotations the allowed types (``Literal[...]`` for a fixed set of choices), so a card
@@ -14,13 +15,13 @@ from __future__ import annotations
 import inspect
 import typing
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from typing import Any, ClassVar, Mapping
 
 import numpy as np
 
 from globalfit import catalog
-from globalfit.errors import GlobalfitError
+from globalfit.params import ParameterInfo
+from globalfit.plugins import PluginError, Registry  # noqa: F401  (PluginError: part of this module's API)
 
 ENTRY_POINT_GROUP = "globalfit.likelihoods"
 
@@ -40,6 +41,12 @@ class Likelihood:
     #: names read only when the model provides them (e.g. oscillation parameters when they are sampled);
     #: `loglike` must then check ``name in q``.
     optional: ClassVar[tuple[str, ...]] = ()
+    #: the plugin's own parameters (nuisance parameters, e.g. a nuclear matrix element), with their meaning
+    parameters: ClassVar[Mapping[str, ParameterInfo]] = {}
+    #: the physics models it can be used with (None: any model that provides what it `requires`)
+    models: ClassVar[tuple[str, ...] | None] = None
+    #: where a third-party plugin ships its catalogued data: <data_root>/<name>/catalog.yaml (None: globalfit's)
+    data_root: ClassVar[Any] = None
 
     def __init__(self, dataset: str | None = None, **options: Any):
         self.dataset = dataset
@@ -103,27 +110,6 @@ class OptionSpec:
 
 
 # ---------------------------------------------------------------------------------------------- registry
-_REGISTERED: dict[str, type[Likelihood]] = {}
-_DISCOVERED: dict[str, type[Likelihood]] | None = None
-
-
-class PluginError(GlobalfitError):
-    """A plugin could not be loaded or is malformed."""
-
-
-def register(cls: type[Likelihood]) -> type[Likelihood]:
-    """Register a plugin class in this process (usable as a decorator)."""
-    _check_plugin(cls, f"{cls.__module__}.{cls.__qualname__}")
-    _REGISTERED[cls.name] = cls
-    return cls
-
-
-def unregister(name: str) -> None:
-    _REGISTERED.pop(name, None)
-    for key in [k for k in _INSTANCES if k[0] == name]:
-        del _INSTANCES[key]
-
-
 def _check_plugin(cls: Any, origin: str) -> None:
     if not (isinstance(cls, type) and issubclass(cls, Likelihood)):
         raise PluginError(f"plugin {origin}: not a subclass of globalfit.likelihood.Likelihood")
@@ -133,55 +119,44 @@ def _check_plugin(cls: Any, origin: str) -> None:
         val = getattr(cls, attr)
         if not isinstance(val, tuple) or not all(isinstance(r, str) for r in val):
             raise PluginError(f"plugin {origin}: '{attr}' must be a tuple of quantity names")
+    if cls.models is not None and not (isinstance(cls.models, tuple) and all(isinstance(m, str) for m in cls.models)):
+        raise PluginError(f"plugin {origin}: 'models' must be None or a tuple of model names")
+    if not all(isinstance(k, str) and isinstance(v, ParameterInfo) for k, v in dict(cls.parameters).items()):
+        raise PluginError(f"plugin {origin}: 'parameters' must map names to globalfit.params.ParameterInfo")
 
 
-_FAILED: dict[str, str] = {}
+def _data_root(cls: type[Likelihood]) -> None:
+    if cls.data_root is not None:
+        catalog.register_root(cls.name, cls.data_root)
 
 
-def _discover() -> dict[str, type[Likelihood]]:
-    """Load every entry point once. A plugin that fails to load is recorded (and reported when it is
-    asked for, or by `globalfit list`) instead of breaking every other plugin."""
-    global _DISCOVERED
-    if _DISCOVERED is None:
-        found: dict[str, type[Likelihood]] = {}
-        origins: dict[str, str] = {}
-        for ep in entry_points(group=ENTRY_POINT_GROUP):
-            try:
-                cls = ep.load()
-                _check_plugin(cls, ep.value)
-            except Exception as exc:
-                _FAILED[ep.name] = f"entry point '{ep.name} = {ep.value}' failed to load: {type(exc).__name__}: {exc}"
-                continue
-            if cls.name in found and origins[cls.name] != ep.value:
-                _FAILED[cls.name] = f"two plugins are named '{cls.name}': {origins[cls.name]} and {ep.value}"
-                found.pop(cls.name)
-                continue
-            found[cls.name] = cls
-            origins[cls.name] = ep.value
-        _DISCOVERED = found
-    return _DISCOVERED
+REGISTRY = Registry(ENTRY_POINT_GROUP, "likelihood", _check_plugin)
+REGISTRY.on_add.append(_data_root)
+
+
+def register(cls: type[Likelihood]) -> type[Likelihood]:
+    """Register a plugin class in this process (usable as a decorator)."""
+    return REGISTRY.register(cls)
+
+
+def unregister(name: str) -> None:
+    REGISTRY.unregister(name)
+    for key in [k for k in _INSTANCES if k[0] == name]:
+        del _INSTANCES[key]
 
 
 def failed() -> dict[str, str]:
     """Plugins whose entry point could not be loaded: name → reason."""
-    _discover()
-    return dict(_FAILED)
+    return REGISTRY.failed()
 
 
 def plugins() -> dict[str, type[Likelihood]]:
     """All available plugins by name (entry points, then in-process registrations)."""
-    out = dict(_discover())
-    out.update(_REGISTERED)
-    return dict(sorted(out.items()))
+    return REGISTRY.all()
 
 
 def get(name: str) -> type[Likelihood]:
-    all_ = plugins()
-    if name not in all_:
-        if name in _FAILED:
-            raise PluginError(_FAILED[name])
-        raise PluginError(f"unknown likelihood '{name}'; available: {', '.join(all_) or 'none'}")
-    return all_[name]
+    return REGISTRY.get(name)
 
 
 _INSTANCES: dict[tuple, Likelihood] = {}

@@ -1,229 +1,167 @@
-"""Named derived quantities, resolved once per card into an evaluation order (a small DAG).
+"""Physics models as plugins.
 
-A *quantity provider* computes one or more named outputs from named inputs (parameters or other
-quantities). Providers may apply only under some model options (e.g. `tan_beta` is derived only when
-`higgs: doublet`). `Model.plan(targets)` works out, once, which providers are needed for the quantities
-the likelihoods read; `Model.evaluate` runs them on a batch.
+A model maps the sampled parameters to the derived quantities the likelihoods read. It is a subclass of
+`PhysicsModel` with
 
-Domain: a provider declared with ``domain=True`` returns its outputs followed by a boolean mask of the
-points where the model has a solution; elsewhere the point is outside the model and its posterior is −inf.
-A NaN produced by any provider at a point inside the domain is a bug and raises.
+* `name` — what a card writes in ``model: {name: ...}``;
+* `Options` — its option schema: a dataclass whose fields (with defaults; ``Literal[...]`` for a fixed set of
+  choices; ``field(metadata={"doc": ...})`` for a description) are the card's other ``model:`` keys, and whose
+  ``__post_init__`` raises ValueError for options that contradict each other;
+* `parameters` — the parameters a card may give it (name → globalfit.params.ParameterInfo: unit, label,
+  allowed range, default);
+* `quantities(options)` — its derived quantities (globalfit.graph providers), returned explicitly;
+* `null_point(raw)` — the card in its "no new physics" limit (for planes and pulls), if it has one.
+
+Models are found through the entry-point group ``globalfit.models`` (the built-in ``lmu-ltau`` too) or
+registered in-process with `register_model`. A model never reads data; the framework names no model except
+the default.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping
+import dataclasses
+import typing
+from dataclasses import dataclass
+from typing import Any, ClassVar, Mapping
 
-import numpy as np
+from globalfit.graph import Provider, QuantityInfo, QuantitySet  # noqa: F401  (re-exported for model authors)
+from globalfit.params import ParameterInfo
+from globalfit.plugins import PluginError, Registry
 
-from globalfit.errors import LikelihoodNaNError
+ENTRY_POINT_GROUP = "globalfit.models"
+#: the model of a card that does not name one
+DEFAULT_MODEL = "lmu-ltau"
 
 
 @dataclass(frozen=True)
-class QuantityInfo:
-    """Description of one named derived quantity (for tables, plots and `globalfit list`)."""
+class NoOptions:
+    """The option schema of a model without options."""
+
+
+@dataclass(frozen=True)
+class OptionField:
+    """One option of a model: name, annotation, default, choices (for Literal) and description."""
 
     name: str
-    unit: str
-    label: str
-    description: str
+    annotation: Any
+    default: Any
+    choices: tuple | None
+    doc: str
+
+    def type_name(self) -> str:
+        if self.choices:
+            return " | ".join(map(str, self.choices))
+        return getattr(self.annotation, "__name__", str(self.annotation).replace("typing.", ""))
+
+
+class PhysicsModel:
+    """Base class of physics-model plugins (see the module docstring)."""
+
+    name: ClassVar[str] = ""
+    Options: ClassVar[type] = NoOptions
+    parameters: ClassVar[Mapping[str, ParameterInfo]] = {}
+    #: the (mass, coupling) parameters spanning `globalfit plane`, or None if the model has no such plane
+    plane: ClassVar[tuple[str, str] | None] = None
+    #: what `null_point` means, in words (for reports)
+    null_description: ClassVar[str] = ""
+
+    def quantities(self, options) -> list[Provider]:
+        """The model's derived quantities for `options` (an instance of `Options`). A provider may declare
+        `when` conditions on the options; the graph keeps the active ones and names the others in messages."""
+        return []
+
+    def quantity_info(self) -> Mapping[str, QuantityInfo]:
+        """Unit, label and description of each derived quantity (for tables, plots and `globalfit list`)."""
+        return {}
+
+    def null_point(self, raw: dict) -> dict | None:
+        """The resolved card `raw` (a mapping, as card.yaml) in the model's no-new-physics limit, with every
+        other parameter as it was; None if the model has none."""
+        return None
+
+    def describe(self, options) -> str:
+        """A short description of the options, for titles of plots (default: every option)."""
+        return ", ".join(f"{k}: {v}" for k, v in dataclasses.asdict(options).items())
+
+    def domain_hint(self, options) -> str:
+        """A phrase saying why points can lie outside the model's domain (shown when none is inside)."""
+        return ""
+
+    # ---- introspection used by the card validator and `globalfit list`
+    @classmethod
+    def option_fields(cls) -> dict[str, OptionField]:
+        hints = typing.get_type_hints(cls.Options)
+        out = {}
+        for f in dataclasses.fields(cls.Options):
+            ann = hints.get(f.name, Any)
+            choices = tuple(typing.get_args(ann)) if typing.get_origin(ann) is typing.Literal else None
+            default = f.default if f.default is not dataclasses.MISSING else None
+            out[f.name] = OptionField(f.name, ann, default, choices, f.metadata.get("doc", ""))
+        return out
+
+
+def _check_model(cls: Any, origin: str) -> None:
+    if not (isinstance(cls, type) and issubclass(cls, PhysicsModel)):
+        raise PluginError(f"model {origin}: not a subclass of globalfit.model.PhysicsModel")
+    if not cls.name or not isinstance(cls.name, str):
+        raise PluginError(f"model {origin}: the class attribute 'name' must be a non-empty string")
+    if not dataclasses.is_dataclass(cls.Options):
+        raise PluginError(f"model {origin}: 'Options' must be a dataclass (its fields are the model's options)")
+    if "name" in {f.name for f in dataclasses.fields(cls.Options)}:
+        raise PluginError(f"model {origin}: an option may not be called 'name' (the card's model.name)")
+    if not all(isinstance(k, str) and isinstance(v, ParameterInfo) for k, v in dict(cls.parameters).items()):
+        raise PluginError(f"model {origin}: 'parameters' must map names to globalfit.params.ParameterInfo")
+
+
+REGISTRY = Registry(ENTRY_POINT_GROUP, "model", _check_model)
+_INSTANCES: dict[type, PhysicsModel] = {}
+
+
+def register_model(cls: type[PhysicsModel]) -> type[PhysicsModel]:
+    """Register a model class in this process (usable as a decorator)."""
+    return REGISTRY.register(cls)
+
+
+def unregister_model(name: str) -> None:
+    REGISTRY.unregister(name)
+
+
+def models() -> dict[str, type[PhysicsModel]]:
+    """Every available model by name."""
+    return REGISTRY.all()
+
+
+def failed() -> dict[str, str]:
+    return REGISTRY.failed()
+
+
+def get_model(name: str) -> PhysicsModel:
+    """The model plugin `name` (one instance per class and process); PluginError if unknown."""
+    cls = REGISTRY.get(name)
+    if cls not in _INSTANCES:
+        _INSTANCES[cls] = cls()
+    return _INSTANCES[cls]
 
 
 @dataclass(frozen=True)
-class Provider:
-    """Computes `outputs` from `needs`; active when every model option in `when` has an allowed value."""
+class ModelChoice:
+    """The card's model: the plugin's name and its validated options (attributes of the options are
+    readable directly: ``card.model.ordering``)."""
 
-    outputs: tuple[str, ...]
-    needs: tuple[str, ...]
-    func: Callable[..., object]
-    when: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    domain: bool = False
-    options: tuple[str, ...] = ()  # model options passed to func as keyword arguments
+    name: str
+    options: Any
 
-    def active(self, model_options: Mapping[str, object]) -> bool:
-        return all(model_options.get(k) in allowed for k, allowed in self.when.items())
+    def __getattr__(self, key: str):
+        if key in ("name", "options") or key.startswith("__"):
+            raise AttributeError(key)
+        return getattr(self.options, key)
 
-    def describe(self) -> str:
-        cond = ", ".join(f"{k} ∈ {{{', '.join(map(str, v))}}}" for k, v in self.when.items())
-        return f"{', '.join(self.outputs)} ← f({', '.join(self.needs)})" + (f"  [when {cond}]" if cond else "")
+    @property
+    def plugin(self) -> PhysicsModel:
+        return get_model(self.name)
 
+    def option_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self.options)
 
-PROVIDERS: list[Provider] = []
-QUANTITIES: dict[str, QuantityInfo] = {}
-
-
-def quantity(
-    outputs: str | tuple[str, ...],
-    needs: Iterable[str],
-    *,
-    when: Mapping[str, Iterable[str]] | None = None,
-    domain: bool = False,
-    options: Iterable[str] = (),
-    units: Mapping[str, str] | str = "",
-    labels: Mapping[str, str] | str | None = None,
-    description: str = "",
-):
-    """Decorator registering a provider. `func(**inputs, **options)` returns an array, or a tuple of
-    arrays when there are several outputs (followed by the validity mask when ``domain=True``)."""
-    outs = (outputs,) if isinstance(outputs, str) else tuple(outputs)
-
-    def register(func):
-        PROVIDERS.append(
-            Provider(outs, tuple(needs), func, {k: tuple(v) for k, v in (when or {}).items()}, domain, tuple(options))
-        )
-        for o in outs:
-            unit = units.get(o, "") if isinstance(units, Mapping) else units
-            if isinstance(labels, Mapping):
-                label = labels.get(o, o)
-            else:
-                label = labels if (labels and len(outs) == 1) else o
-            QUANTITIES.setdefault(o, QuantityInfo(o, unit, label, description or (func.__doc__ or "").strip()))
-        return func
-
-    return register
-
-
-class PlanError(Exception):
-    """A required quantity cannot be computed (carries (key path, message) pairs)."""
-
-    def __init__(self, problems: list[tuple[str, str]], used_parameters: set[str] | None = None,
-                 missing: list[str] | None = None):
-        self.problems = problems
-        self.used_parameters = used_parameters or set()
-        self.missing = missing or []
-        super().__init__("; ".join(f"{k}: {m}" for k, m in problems))
-
-
-@dataclass
-class Plan:
-    """The ordered providers to run, and where each required name comes from."""
-
-    steps: list[Provider]
-    sources: dict[str, str]  # name → "parameter" or the provider description
-    used_parameters: set[str]
-
-
-class Model:
-    """The derived-quantity graph for one set of model options."""
-
-    def __init__(self, options: Mapping[str, object], providers: Iterable[Provider] | None = None):
-        self.options = dict(options)
-        providers = list(PROVIDERS if providers is None else providers)
-        self.providers: dict[str, Provider] = {}
-        self.inactive: dict[str, list[Provider]] = {}
-        for p in providers:
-            for o in p.outputs:
-                if p.active(self.options):
-                    self.providers.setdefault(o, p)
-                else:
-                    self.inactive.setdefault(o, []).append(p)
-
-    def can_provide(self, name: str, parameters: Iterable[str]) -> bool:
-        """Whether `name` is a parameter or can be derived (recursively) from the parameters."""
-        params = set(parameters)
-        seen: set[str] = set()
-
-        def ok(n: str) -> bool:
-            if n in params:
-                return True
-            if n in seen or n not in self.providers:
-                return False
-            seen.add(n)
-            return all(ok(m) for m in self.providers[n].needs)
-
-        return ok(name)
-
-    def plan(self, targets: Mapping[str, Iterable[str]], parameters: Iterable[str],
-             optional: Mapping[str, Iterable[str]] | None = None) -> Plan:
-        """Resolve `targets` (consumer key path → names it reads) given the card's parameter names;
-        `optional` names are included only when they can be provided.
-
-        Raises PlanError listing every name that cannot be provided and every parameter that shadows a
-        quantity this model derives.
-        """
-        params = set(parameters)
-        problems: list[tuple[str, str]] = []
-        order: list[Provider] = []
-        sources: dict[str, str] = {}
-        used: set[str] = set()
-        missing: list[str] = []
-        state: dict[str, str] = {}  # name → "visiting" | "done"
-
-        def visit(name: str, consumer: str) -> None:
-            if state.get(name) == "done":
-                return
-            if state.get(name) == "visiting":
-                problems.append((consumer, f"circular dependency through '{name}'"))
-                return
-            if name in params:
-                if name in self.providers:
-                    problems.append((
-                        f"params.{name}",
-                        f"'{name}' is derived in this model ({self.providers[name].describe()}); "
-                        "remove it from params or change the model options",
-                    ))
-                sources[name] = "parameter"
-                used.add(name)
-                state[name] = "done"
-                return
-            prov = self.providers.get(name)
-            if prov is None:
-                hint = ""
-                if name in self.inactive:
-                    conds = "; ".join(
-                        ", ".join(f"model.{k}: {'|'.join(v)}" for k, v in p.when.items()) for p in self.inactive[name]
-                    )
-                    hint = f" (it is derived only with {conds})"
-                problems.append((
-                    consumer,
-                    f"needs '{name}', which is neither a parameter in params nor a quantity of this model{hint}; "
-                    f"add params.{name} or change the model options",
-                ))
-                missing.append(name)
-                state[name] = "done"
-                return
-            state[name] = "visiting"
-            for need in prov.needs:
-                visit(need, consumer)
-            for o in prov.outputs:
-                state[o] = "done"
-                sources[o] = prov.describe()
-            if prov not in order:
-                order.append(prov)
-
-        for consumer, names in targets.items():
-            for name in names:
-                visit(name, consumer)
-        for consumer, names in (optional or {}).items():
-            for name in names:
-                if self.can_provide(name, params):
-                    visit(name, consumer)
-        if problems:
-            raise PlanError(problems, used, missing)
-        return Plan(order, sources, used)
-
-    def evaluate(self, plan: Plan, values: Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray]:
-        """Run the plan on a batch. `values`: parameters in internal units, arrays of shape (n,).
-
-        Returns (all parameters and quantities, validity mask of shape (n,)).
-        """
-        q: dict[str, np.ndarray] = dict(values)
-        n = len(next(iter(values.values()))) if values else 0
-        valid = np.ones(n, dtype=bool)
-        for step in plan.steps:
-            kwargs = {k: q[k] for k in step.needs}
-            kwargs.update({k: self.options[k] for k in step.options})
-            result = step.func(**kwargs)
-            if step.domain:
-                *outs, ok = result if isinstance(result, tuple) else (result,)
-                valid &= np.asarray(ok, dtype=bool)
-            else:
-                outs = list(result) if isinstance(result, tuple) else [result]
-            for name, arr in zip(step.outputs, outs):
-                arr = np.broadcast_to(np.asarray(arr, dtype=float), (n,))
-                if np.isnan(arr).any() and (bad := np.isnan(arr) & valid).any():
-                    i = int(np.flatnonzero(bad)[0])
-                    point = {k: float(v[i]) for k, v in values.items()}
-                    raise LikelihoodNaNError(f"derived quantity '{name}' is NaN at {point} (a bug; please report)")
-                q[name] = arr
-        return q, valid
+    def to_dict(self) -> dict[str, Any]:
+        """As written to card.yaml: the name, then every option (defaults filled)."""
+        return {"name": self.name, **self.option_dict()}

@@ -1,7 +1,9 @@
 """Priors and the parameter space: the unit cube ↔ parameter values map and the log-prior, vectorized.
 
 Values are in *card units* (what the user writes in the run card and sees in the chains, e.g. degrees
-for phases); `ParameterSpace.internal` converts to the units the physics code uses (radians, GeV).
+for phases); `ParameterSpace.internal` converts to the units the physics code uses (radians, GeV). What a
+parameter means (unit, allowed range, label) is declared by the physics model or the likelihood that reads it
+(`ParameterInfo`, collected per card into a catalogue).
 """
 from __future__ import annotations
 
@@ -44,45 +46,15 @@ class ParameterInfo:
         return f"for {', '.join(opts)}" if opts else ""
 
 
-_DEG = math.pi / 180.0
-_POS = (0.0, math.inf)
-_UNIT = (0.0, 1.0)
-
-#: Parameters with a fixed meaning across the project (names as in DESIGN.md; card units). Plugins may
-#: read other names (nuisance parameters); those get a plain label.
-KNOWN_PARAMETERS: dict[str, ParameterInfo] = {
-    p.name: p
-    for p in [
-        # Z′ sector
-        ParameterInfo("m_zp", "GeV", r"$m_{Z'}$ [GeV]", "Z′ mass", bounds=_POS, positive=True),
-        ParameterInfo("g_zp", "", r"$g_{Z'}$", "U(1)_{Lμ−Lτ} gauge coupling", bounds=(0.0, math.sqrt(4 * math.pi)),
-                      bounds_reason="perturbativity: g_zp²/(4π) ≤ 1, i.e. g_zp ≤ √(4π) ≈ 3.545"),
-        ParameterInfo("eps", "", r"$\epsilon$", "kinetic mixing (with model.kinetic_mixing: free), either sign"),
-        ParameterInfo("tan_theta", "", r"$\tan\theta$", "v_σ/v₁, singlet to doublet vev ratio (higgs: doublet+singlet)",
-                      bounds=_POS),
-        ParameterInfo("m_hpm", "GeV", r"$m_{H^\pm}$ [GeV]", "charged Higgs mass (doublet models)", bounds=_POS,
-                      default=300.0, positive=True),
-        # neutrino sector (PDG convention, as NuFIT)
-        ParameterInfo("s12sq", "", r"$\sin^2\theta_{12}$", "sin²θ12", bounds=_UNIT),
-        ParameterInfo("s13sq", "", r"$\sin^2\theta_{13}$", "sin²θ13", bounds=_UNIT),
-        ParameterInfo("s23sq", "", r"$\sin^2\theta_{23}$", "sin²θ23", bounds=_UNIT),
-        ParameterInfo("delta_cp", "deg", r"$\delta_{CP}$ [°]", "Dirac CP phase", to_internal=_DEG, period=360.0),
-        ParameterInfo("dm21sq", "eV^2", r"$\Delta m^2_{21}$ [eV$^2$]", "Δm²21", bounds=_POS),
-        ParameterInfo("dm3lsq", "eV^2", r"$\Delta m^2_{3\ell}$ [eV$^2$]",
-                      "Δm²3ℓ as NuFIT: Δm²31 > 0 for NO, Δm²32 < 0 for IO",
-                      bounds_by_option={"ordering": {"NO": (0.0, math.inf), "IO": (-math.inf, 0.0)}}),
-        ParameterInfo("m_lightest", "eV", r"$m_\mathrm{lightest}$ [eV]", "lightest neutrino mass", bounds=(0.0, math.inf)),
-        ParameterInfo("alpha21", "deg", r"$\alpha_{21}$ [°]", "Majorana phase α21", to_internal=_DEG, period=360.0),
-        ParameterInfo("alpha31", "deg", r"$\alpha_{31}$ [°]", "Majorana phase α31", to_internal=_DEG, period=360.0),
-        ParameterInfo("nme_xe136", "", r"$|M^{0\nu}|$", "¹³⁶Xe 0νββ nuclear matrix element (KamLAND-Zen nme: nuisance)",
-                      bounds=_POS),
-    ]
-}
+#: a model's or plugin's parameter catalogue: name → ParameterInfo
+Catalogue = Mapping[str, ParameterInfo]
 
 
-def parameter_info(name: str) -> ParameterInfo:
-    """Known info for `name`, or a generic entry (dimensionless, label = name)."""
-    return KNOWN_PARAMETERS.get(name, ParameterInfo(name, "", name.replace("_", r"\_"), "plugin parameter"))
+def parameter_info(name: str, catalogue: Catalogue | None = None) -> ParameterInfo:
+    """`name`'s entry in `catalogue` (a card's parameters: its model's and its likelihoods'), or a generic
+    entry (dimensionless, label = name)."""
+    info = (catalogue or {}).get(name)
+    return info if info is not None else ParameterInfo(name, "", name.replace("_", r"\_"), "plugin parameter")
 
 
 # ----------------------------------------------------------------------------------------------- priors
@@ -240,12 +212,13 @@ class ParameterSpace:
     θ arrays have shape (n, d) with d = len(self.names), in card units.
     """
 
-    def __init__(self, priors: Mapping[str, Prior]):
+    def __init__(self, priors: Mapping[str, Prior], catalogue: Catalogue | None = None):
         self.priors = dict(priors)
+        self.catalogue = dict(catalogue or {})
         self.names: list[str] = [k for k, p in self.priors.items() if not isinstance(p, Fixed)]
         self.fixed: dict[str, float] = {k: p.value for k, p in self.priors.items() if isinstance(p, Fixed)}
         self.ndim = len(self.names)
-        self._factors = {k: parameter_info(k).to_internal for k in self.priors}
+        self._factors = {k: parameter_info(k, self.catalogue).to_internal for k in self.priors}
         # Column groups for a vectorized log-prior: support bounds, log-uniform columns, normal columns,
         # and the constant part Σ_j log p_j with the x-dependent factors (1/x, Gaussian exponent) removed.
         sampled = [self.priors[k] for k in self.names]
@@ -327,7 +300,7 @@ class ParameterSpace:
         """Indices of sampled parameters whose prior covers exactly one period (for nested sampling)."""
         idx = []
         for j, name in enumerate(self.names):
-            info, prior = parameter_info(name), self.priors[name]
+            info, prior = parameter_info(name, self.catalogue), self.priors[name]
             if info.period and isinstance(prior, Uniform) and math.isclose(prior.max - prior.min, info.period):
                 idx.append(j)
         return idx

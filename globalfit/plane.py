@@ -1,8 +1,10 @@
-"""The (m_Z′, g_Z′) constraint plane: for every likelihood of a card, the region it excludes at 95% CL
-(Δχ² > 3.84 against the no-Z′ limit at the same mass, the convention of published one-sided limit curves
-on g at fixed m_Z′), and the g−2 1σ/2σ bands (χ²_g−2 < 1, < 4) — computed by the same plugin code as the
-fits, no separate curve files. Parameters other than (m_Z′, g_Z′) are held at --set values or their prior
-median; points where the model has no solution (e.g. m_Z′ > g v/2 in the doublet model) are shaded.
+"""The (mass, coupling) constraint plane of a model, e.g. (m_Z′, g_Z′): for every likelihood of a card, the
+region it excludes at 95% CL (Δχ² > 3.84 against the model's no-new-physics limit at the same mass, the
+convention of published one-sided limit curves on g at fixed m_Z′), and the g−2 1σ/2σ bands (χ²_g−2 < 1,
+< 4) — computed by the same plugin code as the fits, no separate curve files. The axes are the model's
+`plane` parameters and the reference its `null_point`. Parameters other than the axes are held at --set
+values or their prior median; points where the model has no solution (e.g. m_Z′ > g v/2 in the doublet
+model) are shaded.
 """
 from __future__ import annotations
 
@@ -20,9 +22,6 @@ from globalfit.posterior import Posterior
 #: Δχ² that a likelihood must add to the no-Z′ limit for a point to count as excluded (95% CL, one
 #: parameter: the exclusion at fixed m_Z′ is a one-sided limit on g, as published limit curves are).
 EXCLUSION_DCHI2 = 3.84
-G_REFERENCE = 1e-12  # "no Z′": a coupling so small that every effect is negligible
-
-PLANE_PARAMS = ("m_zp", "g_zp")
 
 
 @dataclasses.dataclass
@@ -35,48 +34,43 @@ class Plane:
     fixed: dict[str, float]  # the other parameters
 
 
-def _with_plane_params(card: Card, m_range, g_range, sets: dict[str, float]) -> Card:
+def _with_plane_params(card: Card, axes: tuple[str, str], m_range, g_range, sets: dict[str, float]) -> Card:
     params = dict(card.params)
-    params["m_zp"] = LogUniform(*m_range)
-    params["g_zp"] = LogUniform(*g_range)
+    params[axes[0]] = LogUniform(*m_range)
+    params[axes[1]] = LogUniform(*g_range)
     for name, prior in card.params.items():
-        if name in PLANE_PARAMS:
+        if name in axes:
             continue
         params[name] = Fixed(sets.get(name, prior.median))
     return dataclasses.replace(card, params=params)
 
 
-def _reference_card(card: Card) -> Card:
-    """The card with every Z′ coupling switched off: no Higgs-sector mixing, loop kinetic mixing."""
-    raw = card.to_dict()
-    raw["model"] = {**raw["model"], "higgs": "none", "kinetic_mixing": "loop", "doublet_charge": 1}
-    for p in ("tan_theta", "eps", "m_hpm"):
-        raw["params"].pop(p, None)
-    raw["params"] = {k: v for k, v in raw["params"].items()}
-    return load_card(raw)
-
-
 def compute_plane(card: Card, m_range=(1e-3, 1.0), g_range=(1e-5, 1e-1), n: int = 160,
                   sets: dict[str, float] | None = None) -> Plane:
-    """Δχ² of every likelihood of `card` on a log grid in (m_Z′ [GeV], g_Z′); other parameters at `sets`
-    or their prior median."""
-    missing = [p for p in PLANE_PARAMS if p not in card.params]
+    """Δχ² of every likelihood of `card` on a log grid in the model's (mass [GeV], coupling) plane, against
+    the model's no-new-physics limit at each mass; other parameters at `sets` or their prior median."""
+    model = card.model.plugin
+    axes = model.plane
+    if axes is None:
+        raise CardError([Problem("model.name", f"model '{card.model.name}' defines no (mass, coupling) plane")])
+    missing = [p for p in axes if p not in card.params]
     if missing:
         raise CardError([Problem("params", f"the plane needs {', '.join(missing)} among the card's parameters")])
     sets = dict(sets or {})
-    plane_card = _with_plane_params(card, m_range, g_range, sets)
+    plane_card = _with_plane_params(card, axes, m_range, g_range, sets)
     post = Posterior(plane_card)
     m = np.geomspace(*m_range, n)
     g = np.geomspace(*g_range, n)
     mm, gg = np.meshgrid(m, g)  # (ng, nm)
-    theta = np.column_stack([mm.ravel() if name == "m_zp" else gg.ravel() for name in post.names])
+    theta = np.column_stack([mm.ravel() if name == axes[0] else gg.ravel() for name in post.names])
     with np.errstate(all="ignore"):
         ev = post.evaluate(theta)
     chi2 = {k: -2.0 * v.reshape(gg.shape) for k, v in ev.loglike.items()}
-    # the no-Z′ limit at each mass
-    ref_card = _with_plane_params(_reference_card(plane_card), m_range, (G_REFERENCE, g_range[1]), sets)
-    ref_post = Posterior(ref_card)
-    ref_theta = np.column_stack([m if name == "m_zp" else np.full(n, G_REFERENCE) for name in ref_post.names])
+    # the no-new-physics limit at each mass: the model's null point, its coupling as the plane's lower edge
+    null = load_card(model.null_point(plane_card.to_dict()))
+    g_null = null.params[axes[1]].median
+    ref_post = Posterior(_with_plane_params(null, axes, m_range, (g_null, g_range[1]), sets))
+    ref_theta = np.column_stack([m if name == axes[0] else np.full(n, g_null) for name in ref_post.names])
     with np.errstate(all="ignore"):
         ref = ref_post.evaluate(ref_theta)
     dchi2 = {}

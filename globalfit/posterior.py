@@ -6,12 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-import globalfit.quantities  # noqa: F401  (registers the built-in derived quantities)
 from globalfit import likelihood as registry
-from globalfit.card import Card
+from globalfit.card import Card, model_graph
 from globalfit.errors import LikelihoodNaNError
-from globalfit.model import Model
-from globalfit.params import KNOWN_PARAMETERS, ParameterSpace
+from globalfit.params import ParameterSpace
 
 
 _HEAP_TUNED: bool | None = None  # None: not tried yet
@@ -72,7 +70,7 @@ class Evaluation:
 
 
 class Posterior:
-    """Built once per card: parameter space, derived-quantity plan and likelihood plugins.
+    """Built once per card: parameter space, the model's derived-quantity plan and likelihood plugins.
 
     `log_prob(θ)` (for MCMC) and `log_likelihood(θ)` with `prior_transform(u)` (for nested sampling) are
     vectorized over the rows of θ; `evaluate(θ)` returns every intermediate for storage and reports.
@@ -81,8 +79,8 @@ class Posterior:
     def __init__(self, card: Card):
         retain_freed_heap()
         self.card = card
-        self.space = ParameterSpace(card.params)
-        self.model = Model(card.model.model_dump())
+        self.space = ParameterSpace(card.params, card.catalogue)
+        self.model = model_graph(card.model)  # the derived-quantity graph of the card's physics model
         self.plugins: dict[str, registry.Likelihood] = {}
         for name, cfg in card.likelihoods.items():
             self.plugins[name] = registry.instance(name, cfg.dataset, cfg.options)
@@ -90,8 +88,8 @@ class Posterior:
         optional = {name: plugin.optional for name, plugin in self.plugins.items()}
         self.plan = self.model.plan(targets, card.params, optional)
         self.derived = [o for step in self.plan.steps for o in step.outputs]
-        self._card_factor = {k: KNOWN_PARAMETERS[k].to_internal for k in self.derived
-                             if k in KNOWN_PARAMETERS and KNOWN_PARAMETERS[k].to_internal != 1.0}
+        self._card_factor = {k: card.catalogue[k].to_internal for k in self.derived
+                             if k in card.catalogue and card.catalogue[k].to_internal != 1.0}
         self.ncall = 0  # points evaluated through log_prob / log_likelihood
         self.n_outside = 0  # of those, points inside the prior but outside the model's domain
 

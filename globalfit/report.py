@@ -218,16 +218,11 @@ def _map_point(run: Run, extra: list[str]) -> tuple[dict[str, float], dict[str, 
     return point, stored
 
 
-def _reference_raw(card: dict) -> dict:
-    """The resolved card in the no-Z′ limit: g_Z′ = G_REFERENCE, no Higgs-sector mass mixing, loop kinetic
-    mixing (the resolved texture is kept, so the neutrino sector is unchanged)."""
-    raw = copy.deepcopy(card)
-    raw["model"] = {**(raw.get("model") or {}), "higgs": "none", "kinetic_mixing": "loop", "doublet_charge": 1}
-    params = raw["params"]
-    for p in ("tan_theta", "eps", "m_hpm"):
-        params.pop(p, None)
-    params["g_zp"] = G_REFERENCE
-    return raw
+def _reference_raw(card: dict) -> dict | None:
+    """The resolved card in its model's no-new-physics limit (PhysicsModel.null_point); None if it has none."""
+    from globalfit.model import DEFAULT_MODEL, get_model
+
+    return get_model((card.get("model") or {}).get("name", DEFAULT_MODEL)).null_point(card)
 
 
 def chi2_at_map(run: Run) -> dict:
@@ -259,10 +254,11 @@ def chi2_at_map(run: Run) -> dict:
                      f"({_num(stored['logpost'])}): the code or the data changed since the run")
     ref = None
     mode = "sqrt"
-    if "g_zp" in run.card.get("params", {}):
+    null = _reference_raw(run.card)
+    if null is not None:
         mode = "no-zp"
         try:
-            ref_post = Posterior(load_card(_reference_raw(run.card)))
+            ref_post = Posterior(load_card(null))
             ref_theta = np.array([[point[n] for n in ref_post.names]])
             with np.errstate(all="ignore"):
                 rev = ref_post.evaluate(ref_theta)

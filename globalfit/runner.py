@@ -80,8 +80,9 @@ def _run(card, out, posterior, progress, log, command, resume) -> Path:
     except interrupts.Interrupted as exc:
         raise interrupts.Interrupted(f"{exc} before sampling began (nothing to resume)", exc.signum) from None
     if frac == 0.0:
-        reason = (f"none of {DOMAIN_CHECK_DRAWS} prior draws lies inside the model's domain (for a texture: no "
-                  f"solution with ordering {card.model.ordering} in the prior box); nothing to sample")
+        hint = card.model.plugin.domain_hint(card.model.options)
+        reason = (f"none of {DOMAIN_CHECK_DRAWS} prior draws lies inside the model's domain"
+                  + (f" ({hint})" if hint else "") + "; nothing to sample")
         out.mkdir(parents=True, exist_ok=True)
         for f in ("posterior.nc", "manifest.json"):
             (out / f).unlink(missing_ok=True)

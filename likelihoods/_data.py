@@ -1,8 +1,9 @@
 """Validated reading of catalogued data files for the plugins.
 
-The checksum in data/catalog.yaml only says that a file is the catalogued one; these helpers check that its
-contents are what the loader needs, and raise DataError naming the file, the key or array and what is wrong
-(never a KeyError, ValueError, zipfile error ... from deep inside a plugin's constructor).
+The checksum in a data catalog (data/<experiment>/catalog.yaml) only says that a file is the catalogued one;
+these helpers check that its contents are what the loader needs, and raise DataError naming the file, the key
+or array and what is wrong (never a KeyError, ValueError, zipfile error ... from deep inside a plugin's
+constructor).
 """
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """Damaged inputs give one clear error naming the file, never a traceback.
 
-A. Data: every file of data/catalog.yaml is damaged in a copy of the data directory (GLOBALFIT_DATA), the copy
-   is rehashed (so the checksum check passes), and the file's reader is built: the plugin of its dataset (every
-   dataset of the experiment for a shared file such as borexino/ssm-b16.yaml) or the epoch table. Damage by
+A. Data: every catalogued file (data/catalog.yaml and data/<experiment>/catalog.yaml) is damaged in a copy of
+   the data directory (GLOBALFIT_DATA), the copy is rehashed (so the checksum check passes), and the file's
+   reader is built: the plugin of its dataset (every dataset of the experiment for a shared file such as
+   borexino/ssm-b16.yaml) or the epoch table. Damage by
    file kind — .yaml: truncated to half, bytes replaced by garbage, top level replaced by a list, each number
    replaced by a text or by NaN, each key removed; .npz: truncated, garbage, each array the reader reads
    removed, given the wrong shape, NaNs inserted, or (abscissae) unsorted; .csv: truncated inside a row,
@@ -235,17 +236,18 @@ CASES = [(rel, kind) for rel in ENTRIES for kind in _kinds(rel)]
 
 
 def copy_data(dest: Path, experiment: str | None = None) -> Path:
-    """A copy of the data directory; with `experiment`, only that experiment's files and catalog entries (the
-    catalog is parsed after every rehash: a short one keeps this file fast)."""
+    """A copy of the data directory; with `experiment`, only the files outside the experiment folders and that
+    experiment's folder with its catalog (the catalogs are parsed after every rehash: a small copy keeps this
+    file fast)."""
+    ignore = shutil.ignore_patterns("__pycache__")
     if experiment is None:
-        return Path(shutil.copytree(DATA_DIR, dest, ignore=shutil.ignore_patterns("__pycache__")))
-    head, *items = (DATA_DIR / catalog.CATALOG).read_text(encoding="utf-8").split("\n  - path: ")
-    kept = [item for item in items if ENTRIES[item.split("\n", 1)[0].strip()].experiment == experiment]
-    for item in kept:
-        rel = item.split("\n", 1)[0].strip()
-        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(DATA_DIR / rel, dest / rel)
-    (dest / catalog.CATALOG).write_text("\n  - path: ".join([head, *kept]).rstrip("\n") + "\n", encoding="utf-8")
+        return Path(shutil.copytree(DATA_DIR, dest, ignore=ignore))
+    dest.mkdir(parents=True)
+    for p in DATA_DIR.iterdir():
+        if p.is_file():
+            shutil.copyfile(p, dest / p.name)
+    if (DATA_DIR / experiment / catalog.CATALOG).is_file():
+        shutil.copytree(DATA_DIR / experiment, dest / experiment, ignore=ignore)
     return dest
 
 

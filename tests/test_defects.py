@@ -153,9 +153,12 @@ def test_run_with_some_variants_prints_their_comparison(tmp_path, capsys):
 
 # ------------------------------------------------------------------------------------------------ catalog
 def test_the_catalog_header_command_rehashes(tmp_path):
-    header = [ln for ln in (ROOT / "data" / "catalog.yaml").read_text().splitlines() if ln.startswith("#")]
-    commands = re.findall(r"After editing a file, from the repository root: (.+)$", "\n".join(header), re.M)
-    assert commands == ["globalfit data --rehash"]
+    catalogs = [ROOT / "data" / "catalog.yaml", *sorted((ROOT / "data").glob("*/catalog.yaml"))]
+    assert len(catalogs) > 1  # the top-level catalog and one per experiment
+    for path in catalogs:  # every catalog's header gives the same command
+        header = [ln for ln in path.read_text().splitlines() if ln.startswith("#")]
+        commands = re.findall(r"After editing a file, from the repository root: (.+)$", "\n".join(header), re.M)
+        assert commands == ["globalfit data --rehash"], path
     shutil.copytree(ROOT / "data", tmp_path / "data")
     target = tmp_path / "data" / "gminus2" / "fnal2021-wp20.yaml"
     target.write_text(target.read_text() + "# edited\n")

@@ -9,7 +9,8 @@ from globalfit import catalog, likelihood as registry
 from globalfit.card import load_card
 from globalfit.errors import DataError, LikelihoodNaNError
 from globalfit.likelihood import Likelihood
-from globalfit.model import Model, PlanError, Provider
+from globalfit.graph import PlanError, Provider
+from globalfit.graph import QuantityGraph as Model
 from globalfit.posterior import Posterior
 
 from conftest import gminus2_card
@@ -77,7 +78,7 @@ def test_log_prob_is_minus_inf_outside_prior_and_vectorized():
 
 def test_builtin_plugin_found_through_entry_points():
     plugins = registry.plugins()
-    assert plugins["gminus2"].__module__ == "likelihoods.gminus2"
+    assert plugins["gminus2"].__module__ == "likelihoods.gminus2.likelihood"
     assert plugins["gminus2"].default_dataset() == "fnal2025-wp25"
 
 

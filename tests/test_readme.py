@@ -107,3 +107,24 @@ def test_readme_command_runs_as_written(workdir, command):
     res = subprocess.run(argv, cwd=workdir, capture_output=True, text=True, timeout=900)
     assert res.returncode == 0, f"{command}\n{res.stderr[-3000:]}"
     assert "Traceback" not in res.stderr, res.stderr[-3000:]
+
+
+def test_the_layout_section_matches_the_tree():
+    """Every folder at the top and every module of globalfit/ is in README's Layout block, and every file
+    or folder named there exists."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text[text.index("## Layout"):]
+    block = block[block.index("```") + 3:]
+    block = block[:block.index("```")]
+    names = set(re.findall(r"[\w./-]+", block))
+    tops = {p.name + "/" for p in ROOT.iterdir() if p.is_dir() and not p.name.startswith(".")
+            and p.name not in ("chains", "build", "dist") and not p.name.endswith(".egg-info")}
+    assert tops <= names, f"top-level folders missing from the layout: {tops - names}"
+    modules = {p.name for p in (ROOT / "globalfit").glob("*.py") if p.name not in ("__init__.py", "__main__.py")}
+    modules |= {p.name + "/" for p in (ROOT / "globalfit").iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert modules <= names, f"globalfit modules missing from the layout: {modules - names}"
+    for name in names:
+        if name.endswith((".py", "/")) and "<" not in name:
+            found = [p for p in (ROOT, ROOT / "globalfit", ROOT / "globalfit" / "samplers", ROOT / "models",
+                                 ROOT / "likelihoods", ROOT / "data") if (p / name.rstrip("/")).exists()]
+            assert found, f"the layout names {name}, which does not exist"

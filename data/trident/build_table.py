@@ -4,8 +4,8 @@
     python data/trident/build_table.py --dataset ccfr  # one dataset
     python data/trident/build_table.py --quick --out /tmp   # reduced quadrature, seconds (checks only)
 
-then register each regenerated file (from the repository root):
-    globalfit data --add trident/ccfr.npz --experiment trident --dataset ccfr --version 1991 \
+then update the entry of each regenerated file in data/trident/catalog.yaml (from the repository root):
+    globalfit data --add trident/ccfr.npz --dataset ccfr --version 1991 \
         --source "..." --obtained "computed by data/trident/build_table.py"
 
 Each table holds A(m_Z′) and B(m_Z′) of σ/σ_SM = 1 + A y² + B y⁴ (y = g_Z′/10⁻³) for coherent

@@ -1,9 +1,35 @@
-"""Derived quantities of the neutrino sector (SPEC §9): masses from the lightest mass and the splittings,
-Σm_ν, m_β, m_ββ. Masses in eV, splittings in eV², phases in radians."""
+"""The light-neutrino sector of a model with a seesaw: its parameters (PDG convention, as NuFIT; card
+units) and derived quantities (SPEC §9): masses from the lightest mass and the splittings, or from a
+two-zero texture (SPEC §14), Σm_ν, m_β, m_ββ. Inside the graph masses are in eV, splittings in eV², phases
+in radians. `PARAMETERS` and `QUANTITIES` are included by the models that have this sector.
+"""
 from __future__ import annotations
 
-from globalfit.model import quantity
+import math
+
+from globalfit.graph import QuantitySet
+from globalfit.params import ParameterInfo
 from globalfit.physics import neutrino
+
+_DEG = math.pi / 180.0
+_UNIT = (0.0, 1.0)
+
+PARAMETERS: dict[str, ParameterInfo] = {p.name: p for p in [
+    ParameterInfo("s12sq", "", r"$\sin^2\theta_{12}$", "sin²θ12", bounds=_UNIT),
+    ParameterInfo("s13sq", "", r"$\sin^2\theta_{13}$", "sin²θ13", bounds=_UNIT),
+    ParameterInfo("s23sq", "", r"$\sin^2\theta_{23}$", "sin²θ23", bounds=_UNIT),
+    ParameterInfo("delta_cp", "deg", r"$\delta_{CP}$ [°]", "Dirac CP phase", to_internal=_DEG, period=360.0),
+    ParameterInfo("dm21sq", "eV^2", r"$\Delta m^2_{21}$ [eV$^2$]", "Δm²21", bounds=(0.0, math.inf)),
+    ParameterInfo("dm3lsq", "eV^2", r"$\Delta m^2_{3\ell}$ [eV$^2$]",
+                  "Δm²3ℓ as NuFIT: Δm²31 > 0 for NO, Δm²32 < 0 for IO",
+                  bounds_by_option={"ordering": {"NO": (0.0, math.inf), "IO": (-math.inf, 0.0)}}),
+    ParameterInfo("m_lightest", "eV", r"$m_\mathrm{lightest}$ [eV]", "lightest neutrino mass", bounds=(0.0, math.inf)),
+    ParameterInfo("alpha21", "deg", r"$\alpha_{21}$ [°]", "Majorana phase α21", to_internal=_DEG, period=360.0),
+    ParameterInfo("alpha31", "deg", r"$\alpha_{31}$ [°]", "Majorana phase α31", to_internal=_DEG, period=360.0),
+]}
+
+QUANTITIES = QuantitySet()
+quantity = QUANTITIES.quantity
 
 
 _MASS_LABELS = {"m1": r"$m_1$ [eV]", "m2": r"$m_2$ [eV]", "m3": r"$m_3$ [eV]"}

@@ -26,6 +26,7 @@ from scipy import special
 from globalfit import catalog
 from globalfit.errors import DataError
 from globalfit.likelihood import Likelihood
+from globalfit.params import ParameterInfo
 from globalfit.physics.constants import M_E
 from likelihoods._data import number, numbers, text
 
@@ -70,6 +71,10 @@ class KamLANDZen(Likelihood):
 
     name = "kamland_zen"
     requires = ("m_betabeta",)
+    #: the nuisance parameter of the option nme: nuisance
+    parameters = {"nme_xe136": ParameterInfo("nme_xe136", "", r"$|M^{0\nu}|$",
+                                             "¹³⁶Xe 0νββ nuclear matrix element (KamLAND-Zen nme: nuisance)",
+                                             bounds=(0.0, math.inf))}
 
     def __init__(self, dataset: str = "kamland-zen-2024", nme: Literal["marginal", "conservative", "nuisance"] = "marginal"):
         super().__init__(dataset, nme=nme)

@@ -25,7 +25,7 @@ from globalfit import catalog
 from globalfit.errors import DataError, GlobalfitError
 from globalfit.likelihood import Likelihood
 from globalfit.limits import LimitCurve, upper_limit_loglike
-from likelihoods.na62 import dataset_file, read_limit_csv
+from likelihoods.na62.likelihood import dataset_file, read_limit_csv
 
 CL = 0.90
 
@@ -44,7 +44,7 @@ class BaBar4Mu(Likelihood):
         self.source = dataset_file(self.name, dataset)
         mass, g_ul = read_limit_csv(self.source, "g_ul")
         if np.any(mass <= 0):
-            raise DataError(f"{catalog.data_dir() / self.source}: masses must be positive")
+            raise DataError(f"{catalog.path_of(self.source)}: masses must be positive")
         self.curve = LimitCurve(mass, g_ul)
         self.limit_shape = limit_shape
 

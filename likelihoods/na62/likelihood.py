@@ -93,6 +93,8 @@ class NA62(Likelihood):
 
     name = "na62"
     requires = ("m_zp", "g_zp", "delta_zzp", "tan_beta", "m_hpm")
+    #: the signal comes from the Z–Z′ mass mixing of the Lμ−Lτ model's extra Higgs doublet
+    models = ("lmu-ltau",)
 
     def __init__(self, dataset: str = "na62-2025",
                  limit_shape: Literal["poisson", "half-gaussian"] = "poisson",

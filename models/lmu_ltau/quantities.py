@@ -1,5 +1,5 @@
-"""Derived quantities of the Z′ couplings (SPEC §2, §3): loop kinetic mixing, Higgs-sector mass mixing,
-induced couplings to SM fermions. Physics and conventions: globalfit.physics.zprime.
+"""Derived quantities of the Lμ−Lτ Z′: the muon g−2 contribution (SPEC §1), loop kinetic mixing, Higgs-sector
+mass mixing, induced couplings to SM fermions (SPEC §2, §3). Physics and conventions: globalfit.physics.zprime.
 
 Names read by likelihoods: eps (with kinetic_mixing: loop; with free it is the sampled parameter),
 tan_beta, delta_zzp, eps_z (for every `higgs` option), gv_e, ga_e, gv_u, ga_u, gv_d, ga_d, gv_p, gv_n,
@@ -9,8 +9,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from globalfit.model import quantity
+from globalfit.graph import QuantitySet
 from globalfit.physics import zprime
+
+QUANTITIES = QuantitySet()
+quantity = QUANTITIES.quantity
+
+
+@quantity("delta_a_mu", needs=("m_zp", "g_zp"), labels=r"$\Delta a_\mu$",
+          description="one-loop Z′ contribution to a_μ (SPEC §1)")
+def _delta_a_mu(m_zp, g_zp):
+    return zprime.delta_a_mu(m_zp, g_zp)
+
 
 _MIXING = ("tan_beta", "delta_zzp", "eps_z")
 _MIXING_LABELS = {"tan_beta": r"$\tan\beta$", "delta_zzp": r"$\delta$", "eps_z": r"$\varepsilon_Z$"}

@@ -111,7 +111,8 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--json", action="store_true", help="print the table as JSON")
 
     sub.add_parser("list", help="available likelihood plugins, their datasets, options and inputs")
-    sub.add_parser("data", help="check data/catalog.yaml, or --add / --rehash entries (developers)", add_help=False)
+    sub.add_parser("data", help="check the data catalogues (data/<experiment>/catalog.yaml), or --add / --rehash "
+                               "entries (developers)", add_help=False)
     return p
 
 

@@ -33,7 +33,7 @@ class CardError(GlobalfitError):
 
 
 class DataError(GlobalfitError):
-    """A data file is missing, malformed, or does not match its checksum in data/catalog.yaml."""
+    """A data file is missing, malformed, or does not match its checksum in its catalogue."""
 
 
 class RunError(GlobalfitError):

@@ -1,4 +1,4 @@
-"""Published upper-limit curves as likelihoods (SPEC §5, used for every limit curve in the project).
+"""Published upper-limit curves as likelihoods (likelihoods/na62/NOTES.md, used for every limit curve in the project).
 
 A search that saw no excess is a Poisson count with no background in the signal region whose expected
 signal is s = −ln(1 − CL) · X / X_UL(m), X the quantity the limit is on and X_UL the limit at mass m

@@ -45,6 +45,8 @@ class Registry:
                 try:
                     cls = ep.load()
                     self.check(cls, ep.value)
+                    for hook in self.on_add:  # e.g. registering the plugin's data root
+                        hook(cls)
                 except Exception as exc:
                     self._failed[ep.name] = (f"entry point '{ep.name} = {ep.value}' failed to load: "
                                              f"{type(exc).__name__}: {exc}")
@@ -55,9 +57,6 @@ class Registry:
                     continue
                 found[cls.name] = cls
                 origins[cls.name] = ep.value
-            for cls in found.values():
-                for hook in self.on_add:
-                    hook(cls)
             self._discovered = found
         return self._discovered
 

@@ -359,14 +359,15 @@ def _data_section(info: _Info) -> _H:
 
     run = info.run
     m = run.manifest
-    try:
-        cat = {e.path: e for e in catalog.catalog()}
-        root = catalog.data_dir()
-    except GlobalfitError as exc:
-        cat, root = {}, None
-        info.alerts.append(f"the data catalog could not be read: {exc}")
     files = m.get("data_files", [])
     likes = m.get("likelihoods", {})
+    try:
+        cat = {e.path: e for e in catalog.catalog()}
+        for exp in likes:  # experiments whose data live in a third-party package's root
+            cat.update({e.path: e for e in catalog.entries(exp)})
+    except GlobalfitError as exc:
+        cat = {}
+        info.alerts.append(f"the data catalog could not be read: {exc}")
 
     def owner(path: str) -> str | None:
         e = cat.get(path)
@@ -404,7 +405,10 @@ def _data_section(info: _Info) -> _H:
                                "(the data changed since the run)")
         else:
             status = ("✓ matches the catalog", "ok")
-            disk = root / path if root is not None else None
+            try:
+                disk = catalog.path_of(path)
+            except GlobalfitError:
+                disk = None
             if disk is not None and disk.is_file():
                 try:
                     if catalog.sha256_of(disk) != sha:

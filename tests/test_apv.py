@@ -1,12 +1,12 @@
-"""Cs atomic parity violation (SPEC §4): the data against the published numbers, the SPEC sanity values, and
+"""Cs atomic parity violation (likelihoods/apv/NOTES.md): the data against the published numbers, the notes' sanity values, and
 the sign and normalisation of ΔQ_W against an independent computation from the Z′ couplings.
 
-Record of the SPEC §4 VERIFY (details in the docstring of likelihoods/apv.py): the bodies of arXiv:2401.17613,
+Record of the sign question of likelihoods/apv/NOTES.md (details in the docstring of likelihoods/apv/likelihood.py): the bodies of arXiv:2401.17613,
 1203.2947, 1205.2709 and 1402.3620 were not readable with the project's search tools (abstracts only), so
 the relative sign is fixed here by deriving ΔQ_W from the Z′ couplings (test_delta_qw_from_the_zprime_couplings):
 ΔQ_W = δ² f Q_W^SM + 4Z (e/g_Z) ε δ (m_Z/m_Z′) f with a PLUS sign for L ⊃ −eεZ′J_em − ε_Z g_Z Z′J_Z, the
 DLM parametrisation; in the model ε > 0 and δ > 0, so the two terms cancel partly. The consistent
-s_W c_W is e(0)/g_Z = 0.4088 (`sw_cw: tree`), not the MS-bar (0.4216, SPEC's 92.75) or low-energy value.
+s_W c_W is e(0)/g_Z = 0.4088 (`sw_cw: tree`), not the MS-bar (0.4216, coefficient 92.75) or low-energy value.
 """
 import math
 
@@ -36,7 +36,7 @@ def _doublet_point(m, g):
 
 # ------------------------------------------------------------------------------------------------- data
 @pytest.mark.parametrize("dataset, qw, sigma", [
-    ("cadeddu2021", -72.94, 0.43),                      # arXiv:2104.03280 (as in SPEC §4)
+    ("cadeddu2021", -72.94, 0.43),                      # arXiv:2104.03280 (as in likelihoods/apv/NOTES.md)
     ("porsev2009", -73.16, math.hypot(0.29, 0.20)),     # PRL 102 181601 abstract: −73.16(29)(20)
     ("sahoo2021", -73.71, math.hypot(0.26, 0.23)),      # arXiv:2101.10095 abstract: −73.71(26)(23)
 ])
@@ -50,23 +50,23 @@ def test_default_dataset_and_sm_chi2():
     like = AtomicParityViolation()
     assert like.dataset == "cadeddu2021"
     chi2 = -2 * like.loglike(_q(0.01, 0.0, 1e-5))[0]  # δ = 0: a pure dark photon has no parity violation
-    assert chi2 == pytest.approx(0.45, abs=0.005)  # SPEC §4 sanity
+    assert chi2 == pytest.approx(0.45, abs=0.005)  # likelihoods/apv/NOTES.md sanity
     assert chi2 == pytest.approx((-73.23 + 72.94) ** 2 / (0.43**2 + 0.01**2), rel=1e-12)
 
 
 # ----------------------------------------------------------------------------------------- sanity values
 def test_simplest_model_at_30_mev():
-    """SPEC §4: χ² ≈ 43 at m_Z′ = 30 MeV, g = 6.2e−4 in the simplest model = `higgs: doublet` (tanθ = 0,
+    """likelihoods/apv/NOTES.md: χ² ≈ 43 at m_Z′ = 30 MeV, g = 6.2e−4 in the simplest model = `higgs: doublet` (tanθ = 0,
     δ = tanβ = 0.205) with the loop kinetic mixing ε = g/69.3."""
     q = _doublet_point(0.03, 6.2e-4)
     assert q["delta_zzp"][0] == pytest.approx(0.2048, abs=1e-4)
     chi2 = {k: -2 * AtomicParityViolation(sw_cw=k).loglike(q)[0] for k in SW_CW}
     assert chi2["tree"] == pytest.approx(43, abs=1.0)  # 43.7
-    assert chi2["msbar"] == pytest.approx(43, abs=0.5)  # 43.2, the SPEC's numerical coefficient 92.75
+    assert chi2["msbar"] == pytest.approx(43, abs=0.5)  # 43.2, with the coefficient 4Z s_W c_W = 92.75
 
 
 def test_near_cancellation_at_10_mev_and_the_sign_decides():
-    """SPEC §4: in the doublet model at 10 MeV (g = 5.03e−4) the two terms nearly cancel (χ² ≈ 0.4, the SM
+    """likelihoods/apv/NOTES.md: in the doublet model at 10 MeV (g = 5.03e−4) the two terms nearly cancel (χ² ≈ 0.4, the SM
     value); with the opposite relative sign χ² would be ≈ 8."""
     q = _doublet_point(0.01, 5.03e-4)
     like = AtomicParityViolation()
@@ -80,7 +80,7 @@ def test_near_cancellation_at_10_mev_and_the_sign_decides():
 
 
 def test_numerical_form_of_spec():
-    # SPEC §4: ΔQ_W = −73.23 δ² f + 92.75 ε δ (m_Z/m_Z′) f with the MS-bar s_W² at m_Z (Z = 55)
+    # likelihoods/apv/NOTES.md: ΔQ_W = −73.23 δ² f + 92.75 ε δ (m_Z/m_Z′) f with the MS-bar s_W² at m_Z (Z = 55)
     assert 4 * Z_CS * SW_CW["msbar"] == pytest.approx(92.75, abs=0.01)
     m, d, e = 0.05, 0.01, 3e-6
     f = m * m / (m * m + Q_CS**2)

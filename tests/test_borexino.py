@@ -1,4 +1,4 @@
-"""Borexino ⁷Be ν–e likelihood (SPEC §12): cross sections against independent integrations and a published
+"""Borexino ⁷Be ν–e likelihood (likelihoods/borexino/NOTES.md): cross sections against independent integrations and a published
 conversion, MSW limits, the Z′ chirality/sign structure (the SM Z treated as a "Z′"), sanity values, the
 vectorized plugin, and a factor-of-2 cross-check against the Darkcast recast limit."""
 import math
@@ -19,7 +19,7 @@ TO_CM2 = ns.HBARC_GEV_CM**2
 
 
 def _loop_q(m, g, gv=None, ga=0.0, g_nue=0.0):
-    """Plugin inputs for the loop-mixing model, g_V,e = −e g/69.3 (SPEC §2), arrays of shape (n,)."""
+    """Plugin inputs for the loop-mixing model, g_V,e = −e g/69.3 (docs/physics/zprime.md#kinetic-mixing), arrays of shape (n,)."""
     m, g = (a.copy() for a in np.broadcast_arrays(np.atleast_1d(np.asarray(m, float)), np.atleast_1d(np.asarray(g, float))))
     gv = -E_CHARGE * g / 69.3 if gv is None else np.broadcast_to(gv, g.shape)
     return {"m_zp": m, "g_zp": g, "gv_e": gv, "ga_e": np.broadcast_to(ga, g.shape) * 1.0,
@@ -134,7 +134,7 @@ def test_pee_vectorized_over_parameters():
 # ------------------------------------------------------------------------------------ Z′ sign structure
 def test_z_boson_as_zprime_reproduces_nc_couplings():
     # The SM Z: L ⊃ −g_Z Z J_Z, J_Z = Σ f̄γ(T₃P_L − Q s²)f, g_Z = 2 m_Z/v. In the Z′ conventions:
-    # h_ν = g_Z/2 (T₃ = ½, left-handed); electron g_V = g_Z(−¼ + s²), g_A = −g_Z/4 (SPEC §3 with ε_Z g_Z → g_Z).
+    # h_ν = g_Z/2 (T₃ = ½, left-handed); electron g_V = g_Z(−¼ + s²), g_A = −g_Z/4 (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing with ε_Z g_Z → g_Z).
     g_z = 2 * M_Z / V_HIGGS
     s2 = S2W_LOW
     dgl, dgr = ns.zprime_shifts(1e-9, M_Z, g_z / 2, g_z * (-0.25 + s2), -g_z / 4)
@@ -209,7 +209,7 @@ def test_recoil_integral_against_quad_all_masses(m):
 
 # ------------------------------------------------------------------------------------- sanity values
 def test_sanity_rsm_tree_862_line():
-    # SPEC §12: R_SM = 47.4 cpd/100 t (tree level, 862 keV line, high-Z B16)
+    # likelihoods/borexino/NOTES.md: R_SM = 47.4 cpd/100 t (tree level, 862 keV line, high-Z B16)
     _, r0 = _rates([0.0], 0.0, OSC)
     assert r0[0] == pytest.approx(47.4, rel=0.01, abs=0)
 
@@ -247,7 +247,7 @@ def _independent_ratio(g, m, osc):
 
 
 def test_sanity_ratio_at_g5e4_10mev():
-    # SPEC §12: g = 5e−4, m_Z′ = 10 MeV, loop mixing g_V,e = −e g/69.3: r ≈ 1.20
+    # likelihoods/borexino/NOTES.md: g = 5e−4, m_Z′ = 10 MeV, loop mixing g_V,e = −e g/69.3: r ≈ 1.20
     g, m = 5e-4, 0.01
     r, r0 = _rates([g], -E_CHARGE * g / 69.3, OSC, m=m)
     ratio = r[0] / r0[0]
@@ -301,7 +301,7 @@ def test_registered_and_datasets():
 
 # --------------------------------------------------------------------------- cross-check with Darkcast
 # Darkcast recast of the Borexino Phase-I limit (Bauer, Foldenauer, Jaeckel, arXiv:1803.05466) to L_μ−L_τ,
-# ../shared/data/limits/borexino_charmii_darkcast/recast_Lmu-Ltau_boson/Borexino_Bauer2018onh.lmt (rows copied).
+# the file limits/Borexino_Bauer2018onh.lmt of Darkcast (github.com/Darkcast/darkcast), recast to L_μ−L_τ (rows copied).
 # Methods differ (equal flavour fractions, no SSM error, different statistics), so only a factor ~2 is expected.
 DARKCAST = [(6.1767e-03, 3.6504e-04), (1.0210e-02, 6.0442e-04), (1.6878e-02, 9.9335e-04)]
 

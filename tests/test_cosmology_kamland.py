@@ -18,8 +18,8 @@ def test_half_normal_reproduces_the_95_percent_limit(dataset, limit):
 
 
 def test_desi_dr2_at_the_minimal_masses():
-    # SPEC §10: χ² = 3.2 at the NO minimum (Σ = 0.0587 eV). At the IO minimum (Σ = 0.0990 eV, NuFIT 5.2)
-    # the half-normal gives 9.13; SPEC quotes 9.3, which corresponds to Σ ≈ 0.100 eV.
+    # likelihoods/cosmology/NOTES.md: χ² = 3.2 at the NO minimum (Σ = 0.0587 eV). At the IO minimum (Σ = 0.0990 eV, NuFIT 5.2)
+    # the half-normal gives 9.13 (the rounder 9.3 sometimes quoted corresponds to Σ ≈ 0.100 eV).
     lk = CosmologySumMnu("desi-dr2")
     no = sum_masses(*masses(0.0, 7.41e-5, 2.507e-3, "NO")[:3])
     io = sum_masses(*masses(0.0, 7.41e-5, -2.486e-3, "IO")[:3])
@@ -30,7 +30,7 @@ def test_desi_dr2_at_the_minimal_masses():
 
 def test_kamland_nme_range_is_the_same_in_both_releases():
     a, b = KamLANDZen("kamland-zen-2022"), KamLANDZen("kamland-zen-2024")
-    # |M| = 1.11–4.81 (SPEC §11) from each release's quoted m_ββ range
+    # |M| = 1.11–4.81 (likelihoods/kamland_zen/NOTES.md) from each release's quoted m_ββ range
     for lk in (a, b):
         assert lk.nme_range[0] == pytest.approx(1.11, abs=0.01) and lk.nme_range[1] == pytest.approx(4.81, abs=0.01)
     assert a.nme_range[0] == pytest.approx(b.nme_range[0], rel=0.01)
@@ -38,7 +38,7 @@ def test_kamland_nme_range_is_the_same_in_both_releases():
 
 
 def test_kamland_sanity_values():
-    # SPEC §11 (2024, m_ββ = 0.10 eV): χ² = 1.2 at the smallest |M|, 441 at the largest
+    # likelihoods/kamland_zen/NOTES.md (2024, m_ββ = 0.10 eV): χ² = 1.2 at the smallest |M|, 441 at the largest
     lk = KamLANDZen("kamland-zen-2024")
     assert lk.chi2_at_nme(0.10, lk.nme_range[0]) == pytest.approx(1.2, abs=0.05)
     assert lk.chi2_at_nme(0.10, lk.nme_range[1]) == pytest.approx(441, rel=0.01)

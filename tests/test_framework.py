@@ -83,7 +83,7 @@ def test_builtin_plugin_found_through_entry_points():
 
 
 def test_gminus2_datasets_match_spec_table():
-    # SPEC §1 (×1e-11): 251 ± 59, 249 ± 48, 38 ± 63 (rounded there), plus final exp vs WP20 261 ± 45
+    # docs/physics/zprime.md#muon-g-2 (×1e-11): 251 ± 59, 249 ± 48, 38 ± 63 (rounded there), plus final exp vs WP20 261 ± 45
     from likelihoods.gminus2 import MuonGMinus2
 
     expected = {"fnal2021-wp20": (251, 59), "fnal2023-wp20": (249, 48), "fnal2025-wp25": (38, 63),

@@ -39,7 +39,7 @@ def test_heavy_limit():
 
 @pytest.mark.parametrize("m_zp, g_expected", [(0.01, 5.03e-4), (0.1, 9.46e-4), (1.0, 5.40e-3)])
 def test_spec_sanity_couplings_for_251e11(m_zp, g_expected):
-    # SPEC §1: Delta a_mu = 251e-11 needs these couplings (3 significant figures)
+    # docs/physics/zprime.md#muon-g-2: Delta a_mu = 251e-11 needs these couplings (3 significant figures)
     g = np.sqrt(251e-11 / delta_a_mu(m_zp, 1.0))
     assert g == pytest.approx(g_expected, rel=1.5e-3)
 

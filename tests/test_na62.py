@@ -1,6 +1,6 @@
 """K⁺ → π⁺Z′ (globalfit.physics.kaon) and the NA62 likelihood against independent computations:
 analytic limits of the loop functions, the ALP-EFT one-loop matching, an explicit polarisation sum for
-the width, the SPEC §5 sanity numbers, and the limit → likelihood rule."""
+the width, the likelihoods/na62/NOTES.md sanity numbers, and the limit → likelihood rule."""
 import math
 
 import numpy as np
@@ -23,7 +23,7 @@ def g_x(x):
 
 # ------------------------------------------------------------------------------------------ loop functions
 def test_loop_functions_spec_sanity():
-    # SPEC §5: m_t = 172.5, m_H± = 300 GeV: X1 = 1.115, X2 = 0.646
+    # likelihoods/na62/NOTES.md: m_t = 172.5, m_H± = 300 GeV: X1 = 1.115, X2 = 0.646
     assert float(kaon.loop_x1(300.0)) == pytest.approx(1.115, abs=6e-4)
     assert float(kaon.loop_x2(300.0)) == pytest.approx(0.646, abs=6e-4)
 
@@ -58,7 +58,7 @@ def test_heavy_charged_higgs_limits():
     t, w = MT**2, M_W**2
     x = 1e5
     a = x * x
-    # X1 → 3 + 3 g(x_t) + ln(m_t²/m_H±²): the bracket terms of SPEC §5 at a → ∞
+    # X1 → 3 + 3 g(x_t) + ln(m_t²/m_H±²): the bracket terms of likelihoods/na62/NOTES.md at a → ∞
     assert float(kaon.loop_x1(x)) == pytest.approx(3 + 3 * g_x(t / w) + math.log(t / a), abs=1e-3)
     # X2 → (2 m_t²/m_H±²)(ln(m_H±²/m_t²) − 1) → 0: the tan²β term decouples
     x = 1e4
@@ -79,7 +79,7 @@ def test_heavy_mhpm_matches_alp_eft_matching(m_t):
 
 def test_coupling_normalisation_matches_alp_eft_log():
     # d|g_G|/d ln m_H±² at large m_H± equals the EFT coefficient y_t² |V_ts* V_td| (δ/v) / (16π²) · ½,
-    # y_t = √2 m_t / v: checks the prefactor G_F m_t² /(8√2 π² v) independently of SPEC.
+    # y_t = √2 m_t / v: checks the prefactor G_F m_t² /(8√2 π² v) independently of globalfit.physics.kaon.
     delta = 1.0
     x1, x2 = 1e5, 2e5
     slope = (kaon.goldstone_sd_coupling(delta, 0.0, x2) - kaon.goldstone_sd_coupling(delta, 0.0, x1)) / math.log(x2**2 / x1**2)
@@ -134,7 +134,7 @@ def test_closed_channel_gives_zero_without_warnings():
 # ------------------------------------------------------------------------------------ branching ratios
 @pytest.mark.parametrize("m, expected, tol", [(0.010, 2.0e-4, 0.03), (0.200, 1.08e-4, 0.01)])
 def test_br_over_delta_squared_spec(m, expected, tol):
-    # SPEC §5: BR/δ² ≈ 2.0e-4 at 10 MeV, 1.08e-4 at 200 MeV (m_H± = 300 GeV, tanβ → 0)
+    # likelihoods/na62/NOTES.md: BR/δ² ≈ 2.0e-4 at 10 MeV, 1.08e-4 at 200 MeV (m_H± = 300 GeV, tanβ → 0)
     assert float(kaon.br_k_to_pi_zp(m, 1.0, 0.0, 300.0)) == pytest.approx(expected, rel=tol)
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from globalfit.physics.neutrino import m_beta, m_betabeta, masses, mixing_probabilities, pmns, sum_masses
 
-# NuFIT 5.2 best fit (SPEC §8)
+# NuFIT 5.2 best fit (likelihoods/nufit/NOTES.md)
 S12, S13, S23, DCP = 0.303, 0.02225, 0.451, np.radians(232.0)
 DM21, DM31, DM32_IO = 7.41e-5, 2.507e-3, -2.486e-3
 
@@ -35,10 +35,10 @@ def test_pmns_matches_matrix_product_and_is_unitary():
 def test_spectra_at_zero_lightest_mass():
     m1, m2, m3, ok = masses(0.0, DM21, DM31, "NO")
     assert ok and m1 == 0 and m2 == pytest.approx(np.sqrt(DM21)) and m3 == pytest.approx(np.sqrt(DM31))
-    assert sum_masses(m1, m2, m3) == pytest.approx(0.0587, abs=5e-5)  # SPEC §9 minimum, NO
+    assert sum_masses(m1, m2, m3) == pytest.approx(0.0587, abs=5e-5)  # docs/physics/neutrino.md minimum, NO
     m1, m2, m3, ok = masses(0.0, DM21, DM32_IO, "IO")
     assert ok and m3 == 0 and m2 == pytest.approx(np.sqrt(-DM32_IO)) and m1 == pytest.approx(np.sqrt(-DM32_IO - DM21))
-    assert sum_masses(m1, m2, m3) == pytest.approx(0.0990, abs=5e-5)  # SPEC §9 minimum, IO
+    assert sum_masses(m1, m2, m3) == pytest.approx(0.0990, abs=5e-5)  # docs/physics/neutrino.md minimum, IO
     # the splittings are reproduced
     assert m2**2 - m1**2 == pytest.approx(DM21) and m3**2 - m2**2 == pytest.approx(DM32_IO)
 

@@ -1,4 +1,4 @@
-"""Two-zero textures of the minimal gauged L_μ−L_τ models (SPEC §14): exact zeros, an independent solution
+"""Two-zero textures of the minimal gauged L_μ−L_τ models (docs/physics/neutrino.md#two-zero-textures): exact zeros, an independent solution
 of the zero conditions, a literature point, and points of an independent model scan."""
 import csv
 from pathlib import Path
@@ -66,7 +66,7 @@ def test_ratios_agree_with_a_null_space_solution(texture):
 def test_c_minor_at_nufit_3_best_fit():
     """Asai, Hamaguchi, Nagata, arXiv:1705.00419 (minimal gauged L_μ−L_τ, C minor, NuFIT 3.0 NO best fit
     θ12 = 33.56°, θ13 = 8.46°, θ23 = 41.6°, Δm² = 7.50e-5 / 2.524e-3 eV²): δ ≈ 1.59–1.70π,
-    Σm_ν ≈ 0.14–0.22 eV, m_ββ ≈ 0.024–0.055 eV at 1σ; SPEC §14 sanity: δ ≈ 1.61π, Σ ≈ 0.20, m_ββ ≈ 0.048."""
+    Σm_ν ≈ 0.14–0.22 eV, m_ββ ≈ 0.024–0.055 eV at 1σ; docs/physics/neutrino.md#two-zero-textures sanity: δ ≈ 1.61π, Σ ≈ 0.20, m_ββ ≈ 0.048."""
     s12, s13, s23 = (np.sin(np.radians(t)) ** 2 for t in (33.56, 8.46, 41.6))
 
     def dm31_residual(d):

@@ -1,4 +1,4 @@
-"""Neutrino trident (SPEC §13): the ν_μγ → ν_μμ⁺μ⁻ amplitude, cross section, coefficient tables and the
+"""Neutrino trident (likelihoods/trident/NOTES.md): the ν_μγ → ν_μμ⁺μ⁻ amplitude, cross section, coefficient tables and the
 likelihood, against independent computations and known limits. Direct computations use reduced
 quadrature (they agree with the tables' quadrature to ≲ 0.3%)."""
 import numpy as np
@@ -167,9 +167,9 @@ def test_light_zprime_far_below_contact_formula():
 
 
 def test_a_at_100_mev_ccfr():
-    """SPEC sanity value A(100 MeV) ≈ 0.16 (±15%). The table gives 0.1885: it uses the EPA flux with the
+    """The reference value A(100 MeV) ≈ 0.16 (±15%; likelihoods/trident/NOTES.md). The table gives 0.1885: it uses the EPA flux with the
     factor (1 − Q²min/Q²), which the calculation without the EPA (static Coulomb field, virtual-photon
-    σ_T and σ_L) confirms to 1%. The SPEC's flux without that factor gives 0.156, within 3% of 0.16 —
+    σ_T and σ_L) confirms to 1%. The flux without that factor gives 0.156, within 3% of 0.16 —
     the reference value is reproduced when its flux is used."""
     a_table = float(_table("ccfr").coefficients(0.1)[0])
     assert a_table == pytest.approx(0.1885, rel=2e-3)  # regression of the stored table

@@ -1,4 +1,4 @@
-"""Kinetic mixing, Z–Z′ mass mixing and the induced couplings (SPEC §2, §3) against independent
+"""Kinetic mixing, Z–Z′ mass mixing and the induced couplings (docs/physics/zprime.md#kinetic-mixing, docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing) against independent
 computations: adaptive quadrature of the loop integral, the diagonalisation of the loop-generated kinetic
 matrix (sign of ε), and the exact diagonalisation of the 3×3 neutral gauge-boson mass matrix built from the
 vevs and charges (m_Z′, ε_Z, δ and the couplings of e, p, n, ν_e)."""
@@ -18,13 +18,13 @@ S2W_TREE = (1 - math.sqrt(1 - 4 * (E_CHARGE / G_Z) ** 2)) / 2  # s_W² c_W² = e
 
 # ------------------------------------------------------------------------------------------ kinetic mixing
 def _eps_quad(q2: float, g: float) -> float:
-    """SPEC §2 integral, by adaptive quadrature (the log of the ratio written as log1p for large −q²)."""
+    """docs/physics/zprime.md#kinetic-mixing integral, by adaptive quadrature (the log of the ratio written as log1p for large −q²)."""
     f = lambda x: x * (1 - x) * math.log1p((M_TAU**2 - M_MU**2) / (M_MU**2 - x * (1 - x) * q2))  # noqa: E731
     return E_CHARGE * g / (2 * math.pi**2) * quad(f, 0, 1, epsabs=0, epsrel=1e-13, limit=200)[0]
 
 
 def test_eps0_closed_form_is_g_over_69p3():
-    assert 1 / zprime.kinetic_mixing_0(1.0) == pytest.approx(69.3, abs=0.05)  # SPEC §2
+    assert 1 / zprime.kinetic_mixing_0(1.0) == pytest.approx(69.3, abs=0.05)  # docs/physics/zprime.md#kinetic-mixing
     g = np.array([1e-5, 5.03e-4, 3e-2])
     assert np.allclose(zprime.kinetic_mixing(0.0, g), zprime.kinetic_mixing_0(g), rtol=1e-14, atol=0)
     # the integral at q² → 0 (quadrature, not the closed form)
@@ -64,7 +64,7 @@ def test_eps_sign_from_loop_generated_kinetic_matrix():
     m2 = np.diag([0.0, 0.01**2])
     w, p = eigh(m2, k)  # pᵀ K p = 1, pᵀ M² p = diag(w)
     photon, zp = p[:, 0], p[:, 1]
-    zp = zp * np.sign(g * zp[1])  # convention: the Z′ couples to the muon with +g (SPEC §0)
+    zp = zp * np.sign(g * zp[1])  # convention: the Z′ couples to the muon with +g (docs/physics/conventions.md)
     e_phys = E_CHARGE * photon[0]  # electron coupling to the photon / Q_e (overall sign drops out below)
     eps_num = (E_CHARGE * zp[0]) / e_phys * np.sign(photon[0])  # (coupling to e)/(e Q_e) ⇒ ε
     assert w[0] == pytest.approx(0.0, abs=1e-18)
@@ -75,7 +75,7 @@ def test_eps_sign_from_loop_generated_kinetic_matrix():
 
 # ------------------------------------------------------------------------------------------ Higgs sector
 def test_spec_sanity_values_doublet_and_singlet():
-    tb, d, ez, ok = zprime.mass_mixing(0.01, 5.03e-4, 0.0)  # SPEC §3, tanθ = 0
+    tb, d, ez, ok = zprime.mass_mixing(0.01, 5.03e-4, 0.0)  # docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing, tanθ = 0
     assert ok and float(tb) == pytest.approx(0.0813, abs=5e-5) and float(d) == pytest.approx(float(tb), rel=1e-12)
     assert float(ez) == pytest.approx(8.9e-6, abs=0.05e-6)
     tb, d, ez, ok = zprime.mass_mixing(0.01, 5.03e-4, 12.0)  # tanθ = 12
@@ -95,7 +95,7 @@ def test_mass_formula_and_definitions_are_consistent():
 
 
 def test_small_tan_beta_limit():
-    # SPEC §3: for tanβ ≪ 1, δ ≈ m_Z′ cos²θ/(g v)
+    # docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing: for tanβ ≪ 1, δ ≈ m_Z′ cos²θ/(g v)
     g, m = 1e-2, 1e-3
     for tt in (0.0, 0.5, 3.0):
         _, d, _, _ = zprime.mass_mixing(m, g, tt)
@@ -118,7 +118,7 @@ def test_domain_edges():
 
 # -------------------------------------------------------------------------------- exact diagonalisation
 # Normalisation: D_μ = ∂_μ + i g₂ T^a W^a + i g_Y Y B + i g Q′ X (the same sign for every field, as for the
-# fermions, SPEC §0), Q = T₃ + Y. Scalars: H (Y = ½, Q′ = 0, vev v₂), Φ (Y = ½, Q′ = +1, vev v₁),
+# fermions, docs/physics/conventions.md), Q = T₃ + Y. Scalars: H (Y = ½, Q′ = 0, vev v₂), Φ (Y = ½, Q′ = +1, vev v₁),
 # σ (Y = 0, Q′ = +1, vev v_σ), ⟨φ⁰⟩ = u/√2. For each, |D⟨φ⟩|² = ½ u² (c·V)² with c = (g₂T₃, g_Y Y, g Q′) of its
 # neutral component, so M² = Σ u² c cᵀ in the basis V = (W³, B, X). A kinetic mixing −(χ/2) B_μν X^μν
 # with χ = −ε/c_W is added to test the ε e Q part: B = c_W A − s_W Z, so it is a photon–Z′ mixing
@@ -159,7 +159,7 @@ def _exact(m_zp, g, tan_theta, eps, s2w):
         cl = coupling(left)
         cr = coupling(right) if right else 0.0
         out[name] = ((cl + cr) / 2, (cl - cr) / 2)
-    sign = np.sign(out["mu"][0])  # fix the field's overall sign: the muon couples with +g (SPEC §0)
+    sign = np.sign(out["mu"][0])  # fix the field's overall sign: the muon couples with +g (docs/physics/conventions.md)
     out = {k_: (sign * gv, sign * ga) for k_, (gv, ga) in out.items()}
     assert abs(w[0]) < 1e-12 * w[2]  # massless photon
     return math.sqrt(w[1]), math.sqrt(w[2]), out
@@ -202,7 +202,7 @@ def test_spec_coupling_expressions():
     eps, ez = np.array([3e-6, -2e-5]), np.array([1e-5, 4e-7])
     c = zprime.induced_couplings(eps, ez, s2w=0.24)
     e, ezg = E_CHARGE, ez * G_Z
-    assert np.allclose(c["gv_e"], ezg * (-0.25 + 0.24) - eps * e)  # SPEC §3, electron
+    assert np.allclose(c["gv_e"], ezg * (-0.25 + 0.24) - eps * e)  # docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing, electron
     assert np.allclose(c["ga_e"], -ezg / 4)
     assert np.allclose(c["gv_p"], ezg * (1 - 4 * 0.24) / 4 + eps * e)  # proton
     assert np.allclose(c["gv_n"], -ezg / 4)  # neutron

@@ -17,7 +17,8 @@ Packing: Δχ² is rounded to 0.001 (the text tables carry 7 significant digits;
 interpolation error), stored as second differences of the integers along the first axis, and
 lzma-compressed — 0.6 MB instead of 4.9 MB for a 3-D table, decoded exactly by `unpack`.
 
-Usage:  python data/nufit/convert_nufit.py [SOURCE_DIR]   (default: ../shared/data/nufit)
+Usage:  python data/nufit/convert_nufit.py SOURCE_DIR
+        (SOURCE_DIR: the official NuFIT 5.2/5.3 Δχ² text tables as downloaded from www.nu-fit.org)
 """
 from __future__ import annotations
 
@@ -106,7 +107,9 @@ def convert(source: Path, release: str, out: Path) -> dict:
 
 def main(argv: list[str]) -> None:
     here = Path(__file__).resolve().parent
-    source = Path(argv[0]) if argv else here.parents[2] / "shared" / "data" / "nufit"
+    if len(argv) != 1:
+        sys.exit("usage: python data/nufit/convert_nufit.py SOURCE_DIR (the NuFIT text tables from www.nu-fit.org)")
+    source = Path(argv[0])
     for release in ("5.2", "5.3"):
         out = here / f"nufit-{release}.npz"
         offsets = convert(source, release, out)

@@ -1,4 +1,4 @@
-"""Build the neutrino-trident coefficient tables data/trident/<dataset>.npz (SPEC §13).
+"""Build the neutrino-trident coefficient tables data/trident/<dataset>.npz (likelihoods/trident/NOTES.md).
 
     python data/trident/build_table.py                 # both datasets, ~3 min on one core
     python data/trident/build_table.py --dataset ccfr  # one dataset

@@ -1,7 +1,7 @@
 """Physical constants in GeV units (ħ = c = 1) unless the name says otherwise.
 
 Source: R. L. Workman et al. (Particle Data Group), Review of Particle Physics, PDG 2024 edition
-(S. Navas et al., Phys. Rev. D 110 (2024) 030001). Values as listed in globalfit's SPEC §0.
+(S. Navas et al., Phys. Rev. D 110 (2024) 030001). Values as listed in globalfit's docs/physics/conventions.md.
 """
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""K⁺ → π⁺ Z′ through the Z′'s Goldstone (longitudinal) component, and Z′ → invisible (SPEC §5).
+"""K⁺ → π⁺ Z′ through the Z′'s Goldstone (longitudinal) component, and Z′ → invisible (likelihoods/na62/NOTES.md).
 
 Units: GeV for masses, widths and couplings of dimension; g_G in GeV⁻¹; branching ratios dimensionless.
 
-Mechanism (SPEC §3, §5). With a U(1)′-charged doublet Φ₊₁ the Goldstone eaten by the Z′ contains the
+Mechanism (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing, likelihoods/na62/NOTES.md). With a U(1)′-charged doublet Φ₊₁ the Goldstone eaten by the Z′ contains the
 2HDM CP-odd direction, G_Z′ = (δ/tanβ) a₂ + …, δ = ε_Z m_Z/m_Z′. Quarks couple only to the neutral
 doublet H, so a₂ and H± couple to quarks like a type-I 2HDM with ζ = tanβ; the Goldstone's top Yukawa
 is therefore δ m_t/v. The one-loop (W, G±, H± with the top quark) s → d coupling of the derivatively
@@ -11,7 +11,7 @@ coupled Goldstone, L = g_G ∂_μG_Z′ d̄γ^μP_L s + h.c., is
     |g_G| = δ G_F m_t² |V_ts* V_td| |X₁ + tan²β X₂| / (8√2 π² v)                          [GeV⁻¹]
 
 with the axion-portal loop functions X₁(m_t, m_H±), X₂(m_t, m_H±) of M. Freytsis, Z. Ligeti, J. Thaler,
-Phys. Rev. D 81 (2010) 034001, arXiv:0911.5355 (as transcribed in SPEC §5; the roles of the two doublets
+Phys. Rev. D 81 (2010) 034001, arXiv:0911.5355 (as transcribed in likelihoods/na62/NOTES.md; the roles of the two doublets
 are swapped with respect to their type-II model, hence tan²β instead of cot²β).
 
 Checks of this normalisation (tests/test_na62.py):
@@ -26,7 +26,7 @@ Checks of this normalisation (tests/test_na62.py):
   abstract pages (arxiv.org/abs and /html v1, v2) were reachable with the search tool; its K → πZ′
   formula could not be compared. NOT VERIFIED against it.
 
-Width (vector form; SPEC §5): the longitudinal Z′ couples like a vector C_V = m_Z′ g_G to d̄γ^μP_L s, and
+Width (vector form; likelihoods/na62/NOTES.md): the longitudinal Z′ couples like a vector C_V = m_Z′ g_G to d̄γ^μP_L s, and
 only the vector half of P_L contributes to K → π, ⟨π⁺(p′)|s̄γ^μ d|K⁺(p)⟩ = f₊(q²)(p + p′)^μ + f₋ q^μ.
 Summing |ε·(p + p′)|² over the Z′ polarisations gives λ/m_Z′², so
 
@@ -49,13 +49,13 @@ from numpy.typing import ArrayLike
 
 from globalfit.physics.constants import G_F, HBAR_GEV_S, M_K_PLUS, M_MU, M_PI_PLUS, M_T, M_W, TAU_K_PLUS_S, V_HIGGS
 
-# |V_ts* V_td| (SPEC §5; the PDG 2024 CKM global fit gives |V_td||V_ts| = 0.00857 × 0.0411 = 3.52e-4).
+# |V_ts* V_td| (likelihoods/na62/NOTES.md; the PDG 2024 CKM global fit gives |V_td||V_ts| = 0.00857 × 0.0411 = 3.52e-4).
 VTS_VTD = 3.53e-4
 # K → π vector form factor at q² = 0, N_f = 2+1+1 lattice average, FLAG Review 2021 (arXiv:2111.09849).
 F_PLUS_0 = 0.9698
-# Pole mass of the vector form factor: K*(892) [GeV] (vector-meson dominance; SPEC §5).
+# Pole mass of the vector form factor: K*(892) [GeV] (vector-meson dominance; likelihoods/na62/NOTES.md).
 M_KSTAR = 0.892
-# Top mass schemes [GeV]: pole (PDG 2024, SPEC §0) and MS-bar m_t(m_t) (SPEC §5).
+# Top mass schemes [GeV]: pole (PDG 2024, docs/physics/conventions.md) and MS-bar m_t(m_t) (likelihoods/na62/NOTES.md).
 M_T_POLE = M_T
 M_T_MSBAR = 162.5
 TOP_MASSES = {"pole": M_T_POLE, "msbar": M_T_MSBAR}
@@ -72,7 +72,7 @@ def kallen(a: ArrayLike, b: ArrayLike, c: ArrayLike) -> np.ndarray:
 
 
 def _x1_raw(t, a, w):
-    """X₁ at t = m_t², a = m_H±², w = m_W² (FLT 0911.5355 as in SPEC §5); a ≠ t, a ≠ w, t ≠ w."""
+    """X₁ at t = m_t², a = m_H±², w = m_W² (FLT 0911.5355 as in likelihoods/na62/NOTES.md); a ≠ t, a ≠ w, t ≠ w."""
     r = a / (a - t)
     lt = np.log(t / a)
     return (2.0 + r - 3.0 * w / (t - w)
@@ -81,7 +81,7 @@ def _x1_raw(t, a, w):
 
 
 def _x2_raw(t, a):
-    """X₂ at t = m_t², a = m_H±² (FLT 0911.5355 as in SPEC §5); a ≠ t."""
+    """X₂ at t = m_t², a = m_H±² (FLT 0911.5355 as in likelihoods/na62/NOTES.md); a ≠ t."""
     return -2.0 * t / (a - t) * (1.0 + a / (a - t) * np.log(t / a))
 
 
@@ -104,14 +104,14 @@ def _smooth(f, a: np.ndarray, poles: tuple[float, ...]) -> np.ndarray:
 
 
 def loop_x1(m_hpm: ArrayLike, m_t: float = M_T_POLE, m_w: float = M_W) -> np.ndarray:
-    """FLT loop function X₁(m_t, m_H±) (arXiv:0911.5355; SPEC §5). Masses in GeV; m_hpm > 0."""
+    """FLT loop function X₁(m_t, m_H±) (arXiv:0911.5355; likelihoods/na62/NOTES.md). Masses in GeV; m_hpm > 0."""
     a = np.asarray(m_hpm, dtype=float) ** 2
     t, w = m_t * m_t, m_w * m_w
     return _smooth(lambda x: _x1_raw(t, x, w), a, (t, w))
 
 
 def loop_x2(m_hpm: ArrayLike, m_t: float = M_T_POLE) -> np.ndarray:
-    """FLT loop function X₂(m_t, m_H±) (arXiv:0911.5355; SPEC §5). Masses in GeV; m_hpm > 0."""
+    """FLT loop function X₂(m_t, m_H±) (arXiv:0911.5355; likelihoods/na62/NOTES.md). Masses in GeV; m_hpm > 0."""
     a = np.asarray(m_hpm, dtype=float) ** 2
     t = m_t * m_t
     return _smooth(lambda x: _x2_raw(t, x), a, (t,))
@@ -119,7 +119,7 @@ def loop_x2(m_hpm: ArrayLike, m_t: float = M_T_POLE) -> np.ndarray:
 
 def goldstone_sd_coupling(delta: ArrayLike, tan_beta: ArrayLike, m_hpm: ArrayLike,
                           m_t: float = M_T_POLE) -> np.ndarray:
-    """|g_G| [GeV⁻¹] of L = g_G ∂_μG_Z′ d̄γ^μP_L s (SPEC §5): top loop only.
+    """|g_G| [GeV⁻¹] of L = g_G ∂_μG_Z′ d̄γ^μP_L s (likelihoods/na62/NOTES.md): top loop only.
 
     |g_G| = |δ| G_F m_t² |V_ts* V_td| |X₁ + tan²β X₂| / (8√2 π² v).
     """
@@ -169,7 +169,7 @@ def br_k_to_pi_zp(m_zp: ArrayLike, delta: ArrayLike, tan_beta: ArrayLike, m_hpm:
 
 
 def br_zp_invisible(m_zp: ArrayLike) -> np.ndarray:
-    """BR(Z′ → νν̄) of the L_μ − L_τ Z′ below 2m_τ (SPEC §5): 1 below 2m_μ, else Γ_inv/(Γ_inv + Γ_μμ),
+    """BR(Z′ → νν̄) of the L_μ − L_τ Z′ below 2m_τ (likelihoods/na62/NOTES.md): 1 below 2m_μ, else Γ_inv/(Γ_inv + Γ_μμ),
     Γ_inv = g² m/(12π) (ν_μ + ν_τ, left-handed), Γ_μμ = g² m/(12π)(1 + 2r)√(1 − 4r), r = m_μ²/m².
 
     Decays through the loop-induced kinetic mixing (Z′ → e⁺e⁻, Γ/Γ_inv ~ (e/69)² ≈ 2e-5) are neglected.

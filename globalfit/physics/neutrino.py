@@ -1,4 +1,4 @@
-"""Neutrino masses and mixing (SPEC §9): PMNS matrix, mass spectra, Σm_ν, m_β, m_ββ. Vectorized.
+"""Neutrino masses and mixing (docs/physics/neutrino.md): PMNS matrix, mass spectra, Σm_ν, m_β, m_ββ. Vectorized.
 
 Conventions: PDG (as NuFIT, Esteban et al. JHEP 09 (2020) 178):
 U = R23 · U13(δ) · R12 · diag(1, e^{iα21/2}, e^{iα31/2}); angles from sin²θ_ij; phases in radians;
@@ -51,7 +51,7 @@ def mixing_probabilities(s12sq: ArrayLike, s13sq: ArrayLike, s23sq: ArrayLike, d
 
 def masses(m_lightest: ArrayLike, dm21sq: ArrayLike, dm3lsq: ArrayLike, ordering: str
            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(m1, m2, m3, valid) in eV from the lightest mass [eV] and the splittings [eV²] (SPEC §9).
+    """(m1, m2, m3, valid) in eV from the lightest mass [eV] and the splittings [eV²] (docs/physics/neutrino.md).
 
     NO: m1 = m_l, m2 = √(m_l² + Δm²21), m3 = √(m_l² + Δm²31), Δm²31 > 0.
     IO: m3 = m_l, m2 = √(m_l² − Δm²32), m1 = √(m2² − Δm²21), Δm²32 < 0.
@@ -90,7 +90,7 @@ def m_beta(m1, m2, m3, s12sq, s13sq) -> np.ndarray:
 
 
 def m_betabeta(m1, m2, m3, s12sq, s13sq, delta, alpha21, alpha31) -> np.ndarray:
-    """Effective Majorana mass |Σ_i U_ei² m_i| [eV] (SPEC §9):
+    """Effective Majorana mass |Σ_i U_ei² m_i| [eV] (docs/physics/neutrino.md):
     m_ββ = |c12²c13² m1 + s12²c13² m2 e^{iα21} + s13² m3 e^{i(α31 − 2δ)}|."""
     s12sq, s13sq = np.asarray(s12sq, dtype=float), np.asarray(s13sq, dtype=float)
     c13sq = 1.0 - s13sq
@@ -101,7 +101,7 @@ def m_betabeta(m1, m2, m3, s12sq, s13sq, delta, alpha21, alpha31) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------------------------- textures
-#: Two-zero conditions of the minimal gauged L_μ−L_τ models (SPEC §14): which entries vanish, and whether in
+#: Two-zero conditions of the minimal gauged L_μ−L_τ models (docs/physics/neutrino.md#two-zero-textures): which entries vanish, and whether in
 #: m_ν ("zeros") or in m_ν⁻¹ ("minors"). Flavour indices e = 0, μ = 1, τ = 2.
 TEXTURES: dict[str, tuple[str, tuple[tuple[int, int], tuple[int, int]]]] = {
     "B3": ("zeros", ((0, 1), (1, 1))),  # extra doublet Φ₊₁: (m_ν)_eμ = (m_ν)_μμ = 0
@@ -127,7 +127,7 @@ def texture_ratios(texture: str, s12sq, s13sq, s23sq, delta) -> tuple[np.ndarray
     Zeros of m_ν = U*DU† at (a,b): Σ_i V_ai V_bi x_i = 0. Zeros of m_ν⁻¹ = U D⁻¹ Uᵀ at (a,b):
     Σ_i V*_ai V*_bi / x_i = 0. Two conditions with P_i, Q_i the products of V entries:
     R₂ = (P₃Q₁ − P₁Q₃)/D, R₃ = (P₁Q₂ − P₂Q₁)/D, D = P₂Q₃ − P₃Q₂ (ratios of x, or of 1/x for minors;
-    SPEC §14; e.g. Frampton, Glashow, Marfatia, PLB 536 (2002) 79 for zeros; Lavoura, PLB 609 (2005) 317
+    docs/physics/neutrino.md#two-zero-textures; e.g. Frampton, Glashow, Marfatia, PLB 536 (2002) 79 for zeros; Lavoura, PLB 609 (2005) 317
     for minors).
     """
     kind, ((a, b), (c, d)) = TEXTURES[texture]
@@ -147,7 +147,7 @@ def texture_ratios(texture: str, s12sq, s13sq, s23sq, delta) -> tuple[np.ndarray
 
 def texture_spectrum(texture: str, s12sq, s13sq, s23sq, delta, dm21sq, ordering: str):
     """Masses, Majorana phases and Δm²3ℓ predicted by a two-zero texture from the mixing angles, δ and
-    Δm²21 [eV²] (SPEC §14).
+    Δm²21 [eV²] (docs/physics/neutrino.md#two-zero-textures).
 
     m₂/m₁ = |R₂|, m₃/m₁ = |R₃|, α21 = arg R₂, α31 = arg R₃, m₁ = √(Δm²21/(|R₂|² − 1)).
     Returns (m1, m2, m3 [eV], alpha21, alpha31 [rad, in [0, 2π)], dm3lsq [eV², NO: m₃² − m₁², IO: m₃² − m₂²],

@@ -1,4 +1,4 @@
-"""Neutrino trident production ν_μ N → ν_μ μ⁺μ⁻ N with a U(1)_{Lμ−Lτ} Z′ (SPEC §13).
+"""Neutrino trident production ν_μ N → ν_μ μ⁺μ⁻ N with a U(1)_{Lμ−Lτ} Z′ (likelihoods/trident/NOTES.md).
 
 Units: GeV (energies, masses, momenta), GeV⁻² (cross sections); fm only where a name says so.
 
@@ -7,11 +7,11 @@ Effective interaction (ν_μ–μ: W exchange Fierzed plus Z exchange; Z′ exch
     C_V(q²) = ½ + 2 s_W² + g² v² / (m_Z′² − q²),   C_A = ½,   q = p_ν − p_ν′ (q² = −Q² ≤ 0),
 v² = 1/(√2 G_F). The SM values follow from g_V = −½ + 2s_W², g_A = −½ (Z) plus +1, +1 from the Fierzed W
 exchange (e.g. PDG review "Electroweak model", ν–e scattering, with e → μ). The Z′ term follows from
-L ⊃ −g Z′_α (μ̄γ^αμ + ν̄_μγ^αP_Lν_μ) (SPEC §0): it adds to C_V with the sign of the SM (constructive
+L ⊃ −g Z′_α (μ̄γ^αμ + ν̄_μγ^αP_Lν_μ) (docs/physics/conventions.md): it adds to C_V with the sign of the SM (constructive
 interference) and for m_Z′² ≫ Q² gives the contact coupling of Altmannshofer, Gori, Pospelov, Yavin,
 PRL 113 (2014) 091801, arXiv:1406.2332 (AGPY): 2C_V = 1 + 4 s_W² + 2 v² g²/m_Z′². The q_αq_β/m_Z′² term
 of the propagator drops out (both currents are conserved: massless ν, vector coupling to μ). s_W² is
-the low-energy value (SPEC §0: 0.23857), appropriate for Q² ≲ few GeV².
+the low-energy value (docs/physics/conventions.md: 0.23857), appropriate for Q² ≲ few GeV².
 
 ν_μ(k) γ(p) → ν_μ(k′) μ⁻(p₁) μ⁺(p₂) at tree level, the photon on either muon line:
     M = (G_F/√2) e J_α ū(p₁)[ε̸ S(p₁−p) Γ^α + Γ^α S(p−p₂) ε̸] v(p₂),   Γ^α = γ^α(C_V − C_A γ5),
@@ -30,12 +30,12 @@ Phase space: exact 2 → 3 in (m_μμ², Q², cos θ*, φ*) (μ⁻ direction in 
 photon) with Gauss–Legendre rules (trapezoidal in φ*) and maps absorbing the collinear muon-propagator
 peaks; Q² is resolved logarithmically down to 10⁻¹² GeV² so that A, B are exact down to m_Z′ ~ 10⁻⁵ GeV.
 
-Coherent nuclear cross section in the equivalent-photon approximation (EPA; the approach of AGPY, SPEC
-§13). Nucleus at rest, neutrino energy E; transverse photon flux for x ≪ 1 (Budnev, Ginzburg, Meledin,
+Coherent nuclear cross section in the equivalent-photon approximation (EPA; the approach of AGPY, see
+likelihoods/trident/NOTES.md). Nucleus at rest, neutrino energy E; transverse photon flux for x ≪ 1 (Budnev, Ginzburg, Meledin,
 Serbo, Phys. Rept. 15 (1975) 181):
     σ_νA = (Z² α/π) ∫ dŝ/ŝ σ_νγ(ŝ) Φ(ŝ),   Φ = ∫_{Q²_min}^∞ dQ²/Q² (1 − Q²_min/Q²) F²(Q²),
 Q²_min = (ŝ/2E)², F(Q²) = exp(−Q² r²/6), r the rms charge radius (Gaussian charge distribution), so
-Φ = (1 + x) E₁(x) − e^{−x}, x = Q²_min r²/3. SPEC §13 writes Φ without the factor (1 − Q²_min/Q²)
+Φ = (1 + x) E₁(x) − e^{−x}, x = Q²_min r²/3. likelihoods/trident/NOTES.md writes Φ without the factor (1 − Q²_min/Q²)
 (Φ = E₁(x), `qmin_factor=False`): that overestimates the flux where Q²_min ~ 1/r², which dominates the
 rate (σ_SM on Fe at 160 GeV +67%) and lowers A(100 MeV) by 17%. The factor is confirmed by the
 calculation without the EPA (`method="coulomb"`): the static Coulomb field of the nucleus, A⁰ = ZeF/|q|²,
@@ -66,7 +66,7 @@ KAPPA = 1e-6 * V_HIGGS**2  # g² v² for g = 10⁻³ (y = 1) [GeV²]
 
 
 def contact_ratio(m_zp: ArrayLike, g_zp: ArrayLike, s2w: float = S2W_LOW) -> np.ndarray:
-    """σ/σ_SM in the heavy-Z′ (contact) limit (AGPY, arXiv:1406.2332; SPEC §13):
+    """σ/σ_SM in the heavy-Z′ (contact) limit (AGPY, arXiv:1406.2332; likelihoods/trident/NOTES.md):
     [(1 + 4s_W² + 2v²g²/m_Z′²)² + 1] / [(1 + 4s_W²)² + 1]; m_zp in GeV. Valid for m_Z′² ≫ Q² ~ GeV²."""
     m = np.asarray(m_zp, dtype=float)
     g = np.asarray(g_zp, dtype=float)
@@ -303,7 +303,7 @@ class Nucleus:
 def epa_flux(s_hat: ArrayLike, energy: float, radius_fm: float, qmin_factor: bool = True) -> np.ndarray:
     """Φ(ŝ) = ∫_{Q²min}^∞ dQ²/Q² (1 − Q²min/Q²) F²(Q²), F = exp(−Q²r²/6), Q²min = (ŝ/2E)² (dimensionless;
     Budnev et al., Phys. Rept. 15 (1975) 181). Closed form (1+x)E₁(x) − e^{−x}, x = Q²min r²/3;
-    qmin_factor=False drops (1 − Q²min/Q²) (the form written in SPEC §13): E₁(x). energy in GeV."""
+    qmin_factor=False drops (1 − Q²min/Q²) (the form written in likelihoods/trident/NOTES.md): E₁(x). energy in GeV."""
     r = radius_fm / HBARC_GEV_FM
     x = (np.asarray(s_hat, dtype=float) / (2.0 * energy)) ** 2 * r * r / 3.0
     x = np.minimum(x, 700.0)

@@ -1,8 +1,8 @@
 """Z′ physics of the gauged U(1)_{Lμ−Lτ} model: the one-loop muon g−2 contribution, the loop-induced
-kinetic mixing ε (SPEC §2), the Z–Z′ mass mixing of the Higgs sectors (SPEC §3) and the couplings they
+kinetic mixing ε (docs/physics/zprime.md#kinetic-mixing), the Z–Z′ mass mixing of the Higgs sectors (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing) and the couplings they
 induce to SM fermions.
 
-Conventions (SPEC §0): L ⊃ −g_Z′ Z′_μ Σ_ψ Q_ψ ψ̄γ^μψ, Q = +1 for μ, ν_μ and −1 for τ, ν_τ; the photon and
+Conventions (docs/physics/conventions.md): L ⊃ −g_Z′ Z′_μ Σ_ψ Q_ψ ψ̄γ^μψ, Q = +1 for μ, ν_μ and −1 for τ, ν_τ; the photon and
 Z couple as L ⊃ −e A_μ J_em^μ − g_Z Z_μ J_Z^μ (J_em = Σ Q f̄γf with Q_e = −1); induced couplings
 L ⊃ −Z′_μ ψ̄γ^μ(g_V − g_Aγ5)ψ. All masses in GeV. Every function takes numpy arrays (or scalars) and
 broadcasts.
@@ -99,7 +99,7 @@ def gm2_loop_function(r: ArrayLike, method: str = "table") -> np.ndarray:
 def delta_a_mu(m_zp: ArrayLike, g_zp: ArrayLike) -> np.ndarray:
     """One-loop Z′ contribution to a_μ = (g−2)_μ/2 (dimensionless).
 
-    Δa_μ = (g²/8π²) ∫₀¹ dx 2m_μ²x²(1−x) / [m_μ²x² + m_Z′²(1−x)]  (SPEC §1).
+    Δa_μ = (g²/8π²) ∫₀¹ dx 2m_μ²x²(1−x) / [m_μ²x² + m_Z′²(1−x)]  (docs/physics/zprime.md#muon-g-2).
     m_zp in GeV, g_zp the U(1)_{Lμ−Lτ} gauge coupling.
     """
     m_zp = np.asarray(m_zp, dtype=float)
@@ -108,10 +108,10 @@ def delta_a_mu(m_zp: ArrayLike, g_zp: ArrayLike) -> np.ndarray:
 
 
 # =============================================================================================================
-# Kinetic mixing ε (SPEC §2)
+# Kinetic mixing ε (docs/physics/zprime.md#kinetic-mixing)
 # =============================================================================================================
 #
-# Conventions (SPEC §0, §2): L ⊃ −e A_μ J_em^μ − g Z′_μ J_{μ−τ}^μ, J_em = Σ_f Q_f f̄γf (Q_e = −1, e > 0),
+# Conventions (docs/physics/conventions.md, docs/physics/zprime.md#kinetic-mixing): L ⊃ −e A_μ J_em^μ − g Z′_μ J_{μ−τ}^μ, J_em = Σ_f Q_f f̄γf (Q_e = −1, e > 0),
 # i.e. every gauge field enters D_μ = ∂_μ + i(coupling)(charge)(field). The μ and τ loops induce
 # L ⊃ −e ε Z′_μ J_em^μ. Sign: integrating out a fermion with couplings a_f (to A) and b_f (to Z′) adds
 # −¼ Σ_f a_f b_f/(6π²) ln(Λ²/m_f²) F_μν Z′^μν (the one-loop charge screening, 1/e²(μ) = 1/e²(Λ) +
@@ -154,7 +154,7 @@ def _vacpol(z: ArrayLike) -> np.ndarray:
 def kinetic_mixing(q2: ArrayLike, g_zp: ArrayLike) -> np.ndarray:
     """Loop-induced kinetic mixing ε(q²) of the Z′ with the photon (dimensionless), L ⊃ −e ε Z′_μ J_em^μ.
 
-    ε(q²) = (e g/2π²) ∫₀¹ dx x(1−x) ln[(m_τ² − x(1−x)q²)/(m_μ² − x(1−x)q²)]  (SPEC §2; the μ and τ
+    ε(q²) = (e g/2π²) ∫₀¹ dx x(1−x) ln[(m_τ² − x(1−x)q²)/(m_μ² − x(1−x)q²)]  (docs/physics/zprime.md#kinetic-mixing; the μ and τ
     vacuum-polarisation loops: Holdom, Phys. Lett. B166 (1986) 196; for L_μ−L_τ e.g. Kamada & Yu,
     arXiv:1504.00711 — the Λ-dependence cancels between the two opposite-charge loops; sign conventions
     differ between papers), q2 in GeV² (q² < 0 spacelike),
@@ -169,12 +169,12 @@ def kinetic_mixing(q2: ArrayLike, g_zp: ArrayLike) -> np.ndarray:
 
 
 def kinetic_mixing_0(g_zp: ArrayLike) -> np.ndarray:
-    """ε(0) = (e g/12π²) ln(m_τ²/m_μ²) = g/69.3 (SPEC §2): the loop mixing for low-energy processes."""
+    """ε(0) = (e g/12π²) ln(m_τ²/m_μ²) = g/69.3 (docs/physics/zprime.md#kinetic-mixing): the loop mixing for low-energy processes."""
     return E_CHARGE * np.asarray(g_zp, dtype=float) / (12.0 * math.pi**2) * 2.0 * math.log(M_TAU / M_MU)
 
 
 # =============================================================================================================
-# Higgs sector and Z–Z′ mass mixing (SPEC §3)
+# Higgs sector and Z–Z′ mass mixing (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing)
 # =============================================================================================================
 #
 # Fields: H (Y = ½, U(1)′ charge 0, vev v₂; gives all fermion masses), Φ (Y = ½, charge +1, vev v₁), optional
@@ -193,7 +193,7 @@ G_Z = 2.0 * M_Z / V_HIGGS  # Z coupling g/c_W in the G_F normalisation (g_Z²/8m
 
 
 def solve_sin2_beta(m_zp: ArrayLike, g_zp: ArrayLike, tan_theta: ArrayLike = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """sin²β from m_Z′² = g²v² S(1 − S + tan²θ), S = sin²β, on the small-tanβ branch (SPEC §3).
+    """sin²β from m_Z′² = g²v² S(1 − S + tan²θ), S = sin²β, on the small-tanβ branch (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing).
 
     m_zp in GeV. Returns (S, valid): with r = m_Z′²/(g v)², T = tan²θ, S = 2r/[(1+T) + √((1+T)² − 4r)]
     (the smaller root, written without cancellation). No solution — valid False, S set to 0 — when
@@ -226,7 +226,7 @@ def _sin2_beta(m_zp, g_zp, tan_theta) -> tuple[np.ndarray, np.ndarray, bool]:
 
 def mass_mixing(m_zp: ArrayLike, g_zp: ArrayLike, tan_theta: ArrayLike = 0.0
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Z–Z′ mass mixing from (m_Z′ [GeV], g, tanθ): (tanβ, δ, ε_Z, valid), all dimensionless (SPEC §3).
+    """Z–Z′ mass mixing from (m_Z′ [GeV], g, tanθ): (tanβ, δ, ε_Z, valid), all dimensionless (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing).
 
     tanβ = √(S/(1−S)), δ = sinβ/√(cos²β + tan²θ) = √(S/(1 − S + tan²θ)), ε_Z = 2gS/g_Z, S from
     solve_sin2_beta (tanθ = 0 for `higgs: doublet`, where δ = tanβ). Outside the domain (valid False) the
@@ -244,15 +244,15 @@ def mass_mixing(m_zp: ArrayLike, g_zp: ArrayLike, tan_theta: ArrayLike = 0.0
 
 
 # =============================================================================================================
-# Induced couplings to SM fermions (SPEC §3)
+# Induced couplings to SM fermions (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing)
 # =============================================================================================================
 
 def induced_coupling(t3: float, charge: float, eps: ArrayLike, eps_z: ArrayLike,
                      s2w: float = S2W_LOW) -> tuple[np.ndarray, np.ndarray]:
     """(g_V, g_A) of a fermion with weak isospin t3 (of its left-handed part) and electric charge `charge`:
     L ⊃ −Z′_μ ψ̄γ^μ(g_V − g_Aγ5)ψ with
-      g_V = ε_Z g_Z (T₃/2 − Q s_W²) + ε e Q,   g_A = ε_Z g_Z T₃/2   (SPEC §3; ε_Z g_Z = 2g sin²β).
-    Dimensionless. s2w: sin²θ_W in the Z current; default the low-energy value 0.23857 (SPEC §0), since
+      g_V = ε_Z g_Z (T₃/2 − Q s_W²) + ε e Q,   g_A = ε_Z g_Z T₃/2   (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing; ε_Z g_Z = 2g sin²β).
+    Dimensionless. s2w: sin²θ_W in the Z current; default the low-energy value 0.23857 (docs/physics/conventions.md), since
     these couplings enter processes at Q² ≈ 0 (APV, ν–e scattering).
     """
     ez = np.asarray(eps_z, dtype=float) * G_Z

@@ -1,11 +1,11 @@
-"""BaBar e⁺e⁻ → μ⁺μ⁻Z′, Z′ → μ⁺μ⁻ (SPEC §7): the published 90% CL upper limit on g_Z′ as a likelihood.
+"""BaBar e⁺e⁻ → μ⁺μ⁻Z′, Z′ → μ⁺μ⁻ (docs/physics/limits.md): the published 90% CL upper limit on g_Z′ as a likelihood.
 
 BaBar derived the limit for the L_μ − L_τ Z′ itself (equal vector couplings to μ, τ, ν_μ, ν_τ; its
 BR(Z′ → μ⁺μ⁻) included), so no recasting is needed: the signal rate scales as g², X = g_Z′² and
 X_UL = g_UL(m_Z′)². Kinetic and Z–Z′ mass mixing change the Z′ couplings to muons by O(ε e) ≪ g and are
 neglected.
 
-Likelihood (globalfit.limits, SPEC §5): ln L = −2.303 X/X_UL (`limit_shape: poisson`, default) or
+Likelihood (globalfit.limits, likelihoods/na62/NOTES.md): ln L = −2.303 X/X_UL (`limit_shape: poisson`, default) or
 ln L = −½(1.645 X/X_UL)² (`limit_shape: half-gaussian`); ln L = 0 where the curve has no limit (its gaps,
 the unmeasured J/ψ window 3.048–3.148 GeV) and outside 0.2137–7.682 GeV.
 

@@ -1,4 +1,4 @@
-"""Borexino ⁷Be solar-neutrino rate: ν–e elastic scattering with the Z′ computed, not a recast limit (SPEC §12).
+"""Borexino ⁷Be solar-neutrino rate: ν–e elastic scattering with the Z′ computed, not a recast limit (likelihoods/borexino/NOTES.md).
 
 Prediction (globalfit.physics.nue_scattering): R = N_e Σ_lines Φ_l Σ_α P_eα(E_l) σ_α(E_l), σ_α the ν_α e cross
 section over the full recoil range with the Z′ t-channel exchange added to the SM couplings (interference
@@ -6,7 +6,7 @@ section over the full recoil range with the Z′ t-channel exchange added to the
 oscillation parameters when the model samples them, NuFIT 5.3 NO best fit otherwise.
 Likelihood: χ² = (R_obs − r R_SSM)² / (σ_obs² + r² σ_SSM²), r = R_SM+Z′/R_SM, R_SSM = R_SM for the B16 flux
 (option ``ssm``), σ_SSM = 6% R_SSM; log L = −χ²/2 (the flux is a Gaussian nuisance integrated out; the
-−½ ln(σ_obs² + r²σ_SSM²) of the exact marginal is dropped as in SPEC §12, ≤ 0.25 in log L for r ≤ 1.3).
+−½ ln(σ_obs² + r²σ_SSM²) of the exact marginal is dropped as in likelihoods/borexino/NOTES.md, ≤ 0.25 in log L for r ≤ 1.3).
 σ_obs: statistical and symmetrised systematic error in quadrature, the systematic symmetrised as the mean of
 its two sides (Phase-II +0.4/−0.7 → 0.55, σ_obs = 1.23; Phase-I +1.5/−1.6 → 1.55, σ_obs = 2.16 cpd/100 t).
 
@@ -20,7 +20,7 @@ data/borexino/phase2-2017.yaml). Flux: B16 (Vinyoles et al., ApJ 835 (2017) 202)
 GS98) or 4.50e9 (low-z, AGSS09met) cm⁻²s⁻¹ ± 6%, line fractions 0.896 / 0.104. N_e = 3.307e31 per 100 t.
 Option ``couplings``: SM couplings with the electroweak radiative corrections of Bahcall, Kamionkowski &
 Sirlin (PRD 51 (1995) 6146; default, reproduces Borexino's own σ(ν_e e) to 0.3%) or tree level with
-s² = 0.23857 as written in SPEC §12 (σ(ν_e e) 4.6% higher).
+s² = 0.23857 as written in likelihoods/borexino/NOTES.md (σ(ν_e e) 4.6% higher).
 
 This is a rate-only baseline: published analyses fitting the recoil spectrum are tighter (Amaral, Cerdeño,
 Foldenauer & Reid, arXiv:2006.11225), since a light Z′ also distorts the spectral shape.

@@ -1,6 +1,6 @@
 """Muon anomalous magnetic moment, Gaussian in Δa_μ = a_μ(exp) − a_μ(SM).
 
-Prediction: the one-loop Z′ contribution, globalfit.physics.zprime.delta_a_mu (SPEC §1).
+Prediction: the one-loop Z′ contribution, globalfit.physics.zprime.delta_a_mu (docs/physics/zprime.md#muon-g-2).
 Data: data/gminus2/<dataset>.yaml, each with the experimental world average and the SM prediction
 (value and error, units of 1e−11) and their sources; Δa_μ = exp − SM, errors added in quadrature.
 

@@ -1,4 +1,4 @@
-"""KamLAND-Zen ¹³⁶Xe 0νββ half-life limit as a likelihood in m_ββ (SPEC §11).
+"""KamLAND-Zen ¹³⁶Xe 0νββ half-life limit as a likelihood in m_ββ (likelihoods/kamland_zen/NOTES.md).
 
 Rate: 1/T½ = G₀ν g_A⁴ |M₀ν|² m_ββ²/m_e² (light Majorana exchange), G₀ν = 14.58e−15 yr⁻¹ (Kotila &
 Iachello, PRC 85 (2012) 034316), g_A = 1.27. The rate Γ = 1/T½ is taken Gaussian with best fit 0 and its

@@ -1,11 +1,11 @@
-"""NA62 K⁺ → π⁺ Z′ with Z′ → invisible (SPEC §5): a published 90% CL upper-limit curve as a likelihood.
+"""NA62 K⁺ → π⁺ Z′ with Z′ → invisible (likelihoods/na62/NOTES.md): a published 90% CL upper-limit curve as a likelihood.
 
 Prediction: X = BR(K⁺ → π⁺Z′) · BR(Z′ → νν̄), from globalfit.physics.kaon (the Goldstone-mediated top
 loop of Freytsis, Ligeti, Thaler, arXiv:0911.5355, with the vector-form width; see that module for the
 formulas, units and the checks of the normalisation). It needs δ = ε_Z m_Z/m_Z′ and tanβ from the Higgs
 sector (both 0 without the U(1)′-charged doublet, so then ln L = 0) and m_H± (model parameter).
 
-Likelihood (globalfit.limits, SPEC §5): the search saw no excess, so the signal count is Poisson with
+Likelihood (globalfit.limits, likelihoods/na62/NOTES.md): the search saw no excess, so the signal count is Poisson with
 expectation s = 2.303 X/X_UL(m_Z′) and ln L = −s (`limit_shape: poisson`, default: a flat prior on X
 reproduces the quoted 90% CL limit exactly), or ln L = −½(1.645 X/X_UL)² (`limit_shape: half-gaussian`).
 No limit (ln L = 0) in the π⁰ window 0.110–0.154 GeV, where the curves have gaps, and above the curve's
@@ -41,7 +41,7 @@ from globalfit.likelihood import Likelihood
 from globalfit.limits import LimitCurve, upper_limit_loglike
 from globalfit.physics import kaon
 
-PI0_GAP = (0.110, 0.154)  # GeV: no limit (K⁺ → π⁺π⁰ background region; SPEC §5)
+PI0_GAP = (0.110, 0.154)  # GeV: no limit (K⁺ → π⁺π⁰ background region; likelihoods/na62/NOTES.md)
 M_ZERO = 1.0e-6  # GeV: position of the curves' m_X = 0 point on the log-mass grid
 CL = 0.90
 

@@ -1,4 +1,4 @@
-"""NuFIT global oscillation fit as a likelihood: the official Δχ² tables (SPEC §8).
+"""NuFIT global oscillation fit as a likelihood: the official Δχ² tables (likelihoods/nufit/NOTES.md).
 
 Data: the NuFIT release tables with Super-Kamiokande atmospheric data (Esteban, Gonzalez-Garcia, Maltoni,
 Schwetz, Zhou, JHEP 09 (2020) 178, arXiv:2007.14792; www.nu-fit.org), releases 5.2 and 5.3, converted

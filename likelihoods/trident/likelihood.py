@@ -1,4 +1,4 @@
-"""Neutrino trident production ν_μ N → ν_μ μ⁺μ⁻ N (SPEC §13): Gaussian in R = σ/σ_SM.
+"""Neutrino trident production ν_μ N → ν_μ μ⁺μ⁻ N (likelihoods/trident/NOTES.md): Gaussian in R = σ/σ_SM.
 
 Prediction: R = 1 + A(m_Z′) y² + B(m_Z′) y⁴, y = g_Z′/10⁻³ — exact, since the Z′ enters the amplitude
 linearly through C_V(Q²) = ½ + 2s_W² + g²v²/(m_Z′² + Q²). A and B are read from data/trident/<dataset>.npz,

@@ -1,5 +1,5 @@
 """The gauged U(1)_{Lμ−Lτ} model: a Z′ coupled to μ- and τ-flavoured leptons with coupling g, three
-right-handed neutrinos, and a Higgs sector that gives the Z′ its mass (SPEC §2, §3, §14).
+right-handed neutrinos, and a Higgs sector that gives the Z′ its mass (docs/physics/zprime.md#kinetic-mixing, docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing, docs/physics/neutrino.md#two-zero-textures).
 
 Options choose the neutrino mass ordering, the Higgs sector (which fixes the Z–Z′ mass mixing and the two
 zeros of the light-neutrino mass matrix), the sign of the extra doublet's charge and whether the kinetic
@@ -62,7 +62,7 @@ class Options:
         elif self.texture not in ("none", implied) and self.higgs != "none":
             charge = f" with doublet_charge {self.doublet_charge:+d}" if "doublet" in self.higgs else ""
             raise ValueError(f"texture {self.texture} contradicts higgs: {self.higgs}{charge}, which implies texture "
-                             f"{implied} (SPEC §14); use texture: {implied} (or auto), or none for a generic seesaw")
+                             f"{implied} (docs/physics/neutrino.md#two-zero-textures); use texture: {implied} (or auto), or none for a generic seesaw")
 
 
 class LmuLtau(PhysicsModel):

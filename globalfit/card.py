@@ -46,7 +46,7 @@ def _no_bool(value):
 def _only_bool(value):
     """Only YAML true/false are booleans: no strings (YAML 1.1's yes/on), no numbers."""
     if not isinstance(value, bool):
-        raise ValueError(f"got {_fmt(value)}; allowed: true, false (YAML 1.2: yes/no/on/off are strings)")
+        raise ValueError(f"got {format_value(value)}; allowed: true, false (YAML 1.2: yes/no/on/off are strings)")
     return value
 
 
@@ -149,7 +149,8 @@ _PRIOR_SPECS: dict[str, type[_Strict]] = {
 }
 
 TOP_LEVEL_KEYS = ("name", "description", "model", "params", "likelihoods", "sampler", "output", "seed")
-_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+#: a card or variant name: letters, digits, '_', '-', '.' (not starting with a punctuation character)
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _PARAM_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -210,7 +211,8 @@ class Card:
 # ------------------------------------------------------------------------------------------- helpers
 
 
-def _fmt(value: Any) -> str:
+def format_value(value: Any) -> str:
+    """repr of a value for messages, shortened to 60 characters."""
     text = repr(value)
     return text if len(text) < 60 else text[:57] + "..."
 
@@ -249,13 +251,13 @@ def _pydantic_problems(exc: ValidationError, base: str, cls: type[BaseModel]) ->
         elif typ == "literal_error":
             expected = err.get("ctx", {}).get("expected", "")
             choices = re.findall(r"'([^']*)'", expected)
-            msg = f"got {_fmt(given)}; allowed: {', '.join(choices) or expected}{did_you_mean(given, choices)}"
+            msg = f"got {format_value(given)}; allowed: {', '.join(choices) or expected}{did_you_mean(given, choices)}"
         elif typ == "missing":
             msg = "required key is missing"
         elif typ == "value_error":
             msg = str(err.get("ctx", {}).get("error", err["msg"]))
         else:
-            msg = f"{err['msg'].lower()} (got {_fmt(given)})"
+            msg = f"{err['msg'].lower()} (got {format_value(given)})"
         out.append(Problem(path, msg))
     return out
 
@@ -264,7 +266,7 @@ def _validate(cls: type[BaseModel], data: Any, base: str, problems: list[Problem
     if data is None:
         data = {}
     if not isinstance(data, Mapping):
-        problems.append(Problem(base, f"expected a mapping of keys, got {_fmt(data)}"))
+        problems.append(Problem(base, f"expected a mapping of keys, got {format_value(data)}"))
         return None
     try:
         return cls.model_validate(dict(data))
@@ -290,7 +292,7 @@ def _parse_prior(name: str, spec: Any, problems: list[Problem], catalogue: Catal
     catalogue = catalogue or {}
     path = f"params.{name}"
     if isinstance(spec, bool) or spec is None:
-        problems.append(Problem(path, f"expected a number (fixed value) or a prior mapping, got {_fmt(spec)}"))
+        problems.append(Problem(path, f"expected a number (fixed value) or a prior mapping, got {format_value(spec)}"))
         return None
     if isinstance(spec, str) and units.parse(spec) is not None:  # a fixed value with a unit, "10 MeV"
         spec = _in_card_unit(name, spec, path, problems, catalogue)
@@ -299,7 +301,8 @@ def _parse_prior(name: str, spec: Any, problems: list[Problem], catalogue: Catal
     if isinstance(spec, (int, float)):
         spec = {"prior": "fixed", "value": spec}
     if not isinstance(spec, Mapping):
-        problems.append(Problem(path, f"expected a number (fixed value) or a mapping with 'prior', got {_fmt(spec)}"))
+        problems.append(Problem(path, f"expected a number (fixed value) or a mapping with 'prior', "
+                                      f"got {format_value(spec)}"))
         return None
     spec = dict(spec)
     n_before = len(problems)
@@ -316,7 +319,7 @@ def _parse_prior(name: str, spec: Any, problems: list[Problem], catalogue: Catal
             return None
     kind = spec["prior"]
     if kind not in _PRIOR_SPECS:
-        problems.append(Problem(f"{path}.prior", f"unknown prior {_fmt(kind)}; allowed: {', '.join(_PRIOR_SPECS)}"
+        problems.append(Problem(f"{path}.prior", f"unknown prior {format_value(kind)}; allowed: {', '.join(_PRIOR_SPECS)}"
                                                  f"{did_you_mean(kind, list(_PRIOR_SPECS))}"))
         return None
     parsed = _validate(_PRIOR_SPECS[kind], spec, path, problems)
@@ -356,7 +359,7 @@ def _parse_model(raw: Any, problems: list[Problem]) -> ModelChoice | None:
     if raw is None:
         raw = {}
     if not isinstance(raw, Mapping):
-        problems.append(Problem("model", f"expected a mapping of keys, got {_fmt(raw)}"))
+        problems.append(Problem("model", f"expected a mapping of keys, got {format_value(raw)}"))
         return None
     try:
         cls = models.REGISTRY.get(str(raw.get("name", DEFAULT_MODEL)))
@@ -421,7 +424,7 @@ def _parse_likelihoods(raw: Any, problems: list[Problem]) -> dict[str, PluginCon
     if isinstance(raw, list) and all(isinstance(x, str) for x in raw):
         raw = {x: None for x in raw}
     if not isinstance(raw, Mapping):
-        problems.append(Problem("likelihoods", f"expected a mapping plugin name → settings, got {_fmt(raw)}"))
+        problems.append(Problem("likelihoods", f"expected a mapping plugin name → settings, got {format_value(raw)}"))
         return {}
     try:
         available = registry.plugins()
@@ -439,7 +442,7 @@ def _parse_likelihoods(raw: Any, problems: list[Problem]) -> dict[str, PluginCon
         if settings is None:
             settings = {}
         if not isinstance(settings, Mapping):
-            problems.append(Problem(path, f"expected a mapping (dataset and options), got {_fmt(settings)}"))
+            problems.append(Problem(path, f"expected a mapping (dataset and options), got {format_value(settings)}"))
             continue
         settings = dict(settings)
         known = cls.datasets()
@@ -449,7 +452,7 @@ def _parse_likelihoods(raw: Any, problems: list[Problem]) -> dict[str, PluginCon
             dataset = default
         if known:
             if dataset not in known:
-                problems.append(Problem(f"{path}.dataset", f"unknown dataset {_fmt(dataset)}; available: "
+                problems.append(Problem(f"{path}.dataset", f"unknown dataset {format_value(dataset)}; available: "
                                         f"{', '.join(d + (' (default)' if d == default else '') for d in known)}"
                                         f"{did_you_mean(dataset, known)}"))
                 continue
@@ -474,7 +477,7 @@ def _parse_sampler(raw: Any, problems: list[Problem]) -> SamplerSettings | None:
 
 
 # ------------------------------------------------------------------------------------------ overrides
-def _set_path(d: dict, path: list[str], value: Any) -> None:
+def set_dotted(d: dict, path: list[str], value: Any) -> None:
     """Set a dotted path in a raw card; the value None (YAML null) removes the key."""
     for i, key in enumerate(path[:-1]):
         nxt = d.get(key)
@@ -524,7 +527,8 @@ def apply_overrides(raw: dict, sets: list[str]) -> tuple[dict, dict[str, Any], l
                 if value is None:
                     continue
             elif isinstance(value, bool) or not isinstance(value, (int, float)):
-                problems.append(Problem(f"--set {name}", f"a parameter value must be a number, got {_fmt(value)}"))
+                problems.append(Problem(f"--set {name}", f"a parameter value must be a number, "
+                                                         f"got {format_value(value)}"))
                 continue
             else:
                 _warn_if_meant_mev(name, float(value), params[name], catalogue)
@@ -541,7 +545,7 @@ def apply_overrides(raw: dict, sets: list[str]) -> tuple[dict, dict[str, Any], l
                                         f"{', '.join(TOP_LEVEL_KEYS)}{did_you_mean(parts[0], TOP_LEVEL_KEYS)}"))
                 continue
             try:
-                _set_path(raw, parts, value)
+                set_dotted(raw, parts, value)
             except KeyError as exc:
                 problems.append(Problem(f"--set {name}", f"cannot set below the non-mapping key {exc}"))
         elif name in TOP_LEVEL_KEYS:
@@ -595,11 +599,12 @@ def read_card_file(path: str | Path) -> dict:
     if raw is None:
         raise CardError([Problem("", "the card is empty")], source=str(p))
     if not isinstance(raw, dict):
-        raise CardError([Problem("", f"expected a mapping at the top level, got {_fmt(raw)}")], source=str(p))
+        raise CardError([Problem("", f"expected a mapping at the top level, got {format_value(raw)}")], source=str(p))
     return raw
 
 
-def _read(source: str | Path | Mapping) -> tuple[dict, str, str]:
+def read_source(source: str | Path | Mapping) -> tuple[dict, str, str]:
+    """(raw card (a copy), source for messages, default name) from a card file path or a mapping."""
     if isinstance(source, Mapping):
         return copy.deepcopy(dict(source)), "run card", "card"
     return read_card_file(source), str(source), Path(source).stem
@@ -611,30 +616,31 @@ def load_card(source: str | Path | Mapping, sets: list[str] | None = None) -> Ca
     `sets` are command-line overrides (see apply_overrides); a parameter given there is fixed at that
     value (what `globalfit run --set` does).
     """
-    raw, src, default_name = _read(source)
+    raw, src, default_name = read_source(source)
     raw, point, problems = apply_overrides(raw, list(sets or []))
     for k, v in point.items():
         raw["params"][k] = {"prior": "fixed", "value": v}
-    return _build(raw, src, default_name, problems)
+    return build_card(raw, src, default_name, problems)
 
 
 def load_card_and_point(source: str | Path | Mapping, sets: list[str] | None = None) -> tuple[Card, dict[str, float]]:
     """Like load_card, but parameters given in `sets` are returned as a point (what `globalfit eval`
     does) instead of being fixed; the card keeps its priors."""
-    raw, src, default_name = _read(source)
+    raw, src, default_name = read_source(source)
     raw, point, problems = apply_overrides(raw, list(sets or []))
-    model = _parse_model(raw.get("model"), [])  # its problems are reported by _build
+    model = _parse_model(raw.get("model"), [])  # its problems are reported by build_card
     opts = model.option_dict() if model is not None else {}
     catalogue = _raw_catalogue(raw)
-    for name, value in point.items():  # not fixed into the card, so not checked by _build
+    for name, value in point.items():  # not fixed into the card, so not checked by build_card
         msg = (_outside_domain(name, value, value, opts, catalogue) if math.isfinite(value)
                else f"must be finite (got {value})")
         if msg:
             problems.append(Problem(f"--set {name}", msg))
-    return _build(raw, src, default_name, problems), point
+    return build_card(raw, src, default_name, problems), point
 
 
-def _build(raw: dict, src: str, default_name: str, problems: list[Problem]) -> Card:
+def build_card(raw: dict, src: str, default_name: str, problems: list[Problem]) -> Card:
+    """Validate the raw card `raw` into a Card; CardError with `problems` and every problem found here."""
     for key in raw:
         if key in ("variants", "compare"):
             problems.append(Problem(str(key), "this card is a study (it has variants): run it with `globalfit run "
@@ -643,12 +649,12 @@ def _build(raw: dict, src: str, default_name: str, problems: list[Problem]) -> C
             problems.append(Problem(str(key), f"unknown section; allowed: {', '.join(TOP_LEVEL_KEYS)}"
                                               f"{did_you_mean(key, TOP_LEVEL_KEYS)}"))
     name = raw.get("name", default_name)
-    if not isinstance(name, str) or not _NAME_RE.match(name):
-        problems.append(Problem("name", f"expected a name of letters, digits, '_', '-', '.', got {_fmt(name)}"))
+    if not isinstance(name, str) or not NAME_RE.match(name):
+        problems.append(Problem("name", f"expected a name of letters, digits, '_', '-', '.', got {format_value(name)}"))
         name = default_name
     description = raw.get("description") or ""
     if not isinstance(description, str):
-        problems.append(Problem("description", f"expected text, got {_fmt(description)}"))
+        problems.append(Problem("description", f"expected text, got {format_value(description)}"))
         description = ""
     model = _parse_model(raw.get("model"), problems)
     likes = _parse_likelihoods(raw.get("likelihoods"), problems)
@@ -659,7 +665,7 @@ def _build(raw: dict, src: str, default_name: str, problems: list[Problem]) -> C
     if not raw_params:
         problems.append(Problem("params", "at least one parameter is required"))
     elif not isinstance(raw_params, Mapping):
-        problems.append(Problem("params", f"expected a mapping parameter name → prior, got {_fmt(raw_params)}"))
+        problems.append(Problem("params", f"expected a mapping parameter name → prior, got {format_value(raw_params)}"))
     else:
         for pname, spec in raw_params.items():
             if not isinstance(pname, str) or not _PARAM_RE.match(pname):
@@ -673,11 +679,11 @@ def _build(raw: dict, src: str, default_name: str, problems: list[Problem]) -> C
 
     output = raw.get("output", f"chains/{name}")
     if not isinstance(output, str) or not output.strip():
-        problems.append(Problem("output", f"expected a directory path, got {_fmt(output)}"))
+        problems.append(Problem("output", f"expected a directory path, got {format_value(output)}"))
         output = f"chains/{name}"
     seed = raw.get("seed", 1)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0 or seed >= 2**63:
-        problems.append(Problem("seed", f"expected an integer ≥ 0, got {_fmt(seed)}"))
+        problems.append(Problem("seed", f"expected an integer ≥ 0, got {format_value(seed)}"))
         seed = 1
 
     if model is not None and likes and isinstance(raw_params, Mapping) and len(params) == len(raw_params):

@@ -18,6 +18,7 @@ import warnings
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -26,11 +27,17 @@ from globalfit.yamlio import json_default
 from globalfit.errors import RunError
 from globalfit.params import parameter_info
 
+if TYPE_CHECKING:
+    import xarray
+
+    from globalfit.compare import Evidence
+
 POSTERIOR_FILE, CARD_FILE, MANIFEST_FILE = "posterior.nc", "card.yaml", "manifest.json"
 _CHUNK = 20000
 
 
-def _arviz():
+def arviz():
+    """The arviz module, imported without its import-time announcements."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # arviz announces its 1.0 refactor on import
         import arviz
@@ -102,7 +109,7 @@ def write_run(out: str | Path, card, posterior, result, wall_time: float, comman
     out.mkdir(parents=True, exist_ok=True)
     import xarray as xr
 
-    az = _arviz()
+    az = arviz()
     attrs = {"sampler": result.sampler, "kind": result.kind, "card_name": card.name}
     groups: dict = {}
     if result.kind == "mcmc":
@@ -163,14 +170,30 @@ def _run_data_files(posterior) -> dict[str, str]:
 
 
 # ----------------------------------------------------------------------------------------------- reading
-@dataclass
+@dataclass(repr=False)
 class Run:
-    """A stored run: `idata` (arviz InferenceData), the resolved `card` (dict) and the `manifest`."""
+    """A stored run: `idata` (arviz InferenceData), the resolved `card` (dict) and the `manifest`.
+
+    Path-like: ``os.fspath(run)`` and ``str(run)`` are its directory, ``run / "manifest.json"`` a file in it,
+    so a Run can stand wherever a run directory is expected (``load_run(run)`` returns it unchanged).
+    """
 
     path: Path
     idata: object
     card: dict
     manifest: dict
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+    def __truediv__(self, other: str | os.PathLike) -> Path:
+        return self.path / other
+
+    def __repr__(self) -> str:
+        return f"Run({str(self.path)!r}, name={self.name!r}, sampler={self.sampler!r})"
 
     @property
     def name(self) -> str:
@@ -196,6 +219,37 @@ class Run:
     @property
     def logzerr(self) -> float | None:
         return self.manifest["results"].get("logzerr")
+
+    @property
+    def posterior(self) -> xarray.Dataset:
+        """The posterior draws (xarray Dataset, dims chain × draw): idata.posterior."""
+        return self.idata.posterior
+
+    @property
+    def evidence(self) -> Evidence | None:
+        """ln Z with its error (globalfit.compare.Evidence: logz, error — the scatter of resampled
+        realizations, dynesty's estimate if the run has none —, logzerr_dynesty); None for MCMC runs."""
+        if self.kind != "nested":
+            return None
+        from globalfit.compare import evidence
+
+        return evidence(self)
+
+    def summary(self, params: list[str] | None = None, text: bool = False) -> list[dict] | str:
+        """Posterior summary of `params` (default: the sampled parameters and the derived quantities that
+        vary): the rows of globalfit.summary.summarize (mean, median, lo68/hi68, lo95/hi95, map, units; r_hat
+        and ess_bulk for MCMC), or with `text` the table that `globalfit summary` prints."""
+        from globalfit.summary import format_summary, summarize
+
+        rows = summarize(self, params)
+        return format_summary(self, rows) if text else rows
+
+    def corner(self, out: str | Path | None = None, params: list[str] | None = None) -> Path:
+        """Write the corner plot of `params` (default: the sampled parameters) to `out` (PNG or PDF by the
+        suffix; default <run>/corner.png, as `globalfit corner`); returns its path."""
+        from globalfit.plots import corner_plot
+
+        return corner_plot([self], params, out if out is not None else self.path / "corner.png")
 
     def variables(self) -> list[str]:
         return list(self.idata.posterior.data_vars)
@@ -287,7 +341,7 @@ def _read_posterior(path: Path, manifest: dict):
         if isinstance(obj, h5py.Dataset):
             obj[()]
 
-    az = _arviz()
+    az = arviz()
     try:
         # every object read with h5py first: h5netcdf leaves a traceback on stderr for files it cannot open
         with h5py.File(path, "r") as fh:
@@ -310,8 +364,11 @@ def _read_posterior(path: Path, manifest: dict):
     return idata
 
 
-def load_run(path: str | Path) -> Run:
-    """Read a run directory written by `globalfit run`; RunError naming the file if one is missing or damaged."""
+def load_run(path: str | Path | Run) -> Run:
+    """Read a run directory written by `globalfit run` (a Run is returned as it is); RunError naming the file
+    if one is missing or damaged."""
+    if isinstance(path, Run):
+        return path
     path = Path(path)
     if not path.is_dir():
         raise RunError(f"{path}: no such run directory")

@@ -349,10 +349,8 @@ def cmd_plane(args) -> int:
 # -------------------------------------------------------------------------------------- summary, corner
 def cmd_summary(args) -> int:
     from globalfit.chains import load_run
-    from globalfit.summary import format_summary, summarize
 
-    run = load_run(args.run)
-    print(format_summary(run, summarize(run, args.params)))
+    print(load_run(args.run).summary(args.params, text=True))
     return 0
 
 
@@ -431,10 +429,11 @@ def cmd_report(args) -> int:
 
     tension = None
     if args.tension:
+        from globalfit.analysis import expand_run_paths
         from globalfit.chains import load_run
         from globalfit.tension import leave_one_out
 
-        paths, _ = report.expand_run_paths(args.runs)
+        paths, _ = expand_run_paths(args.runs)
         tension = {}
         for p in paths:
             run = load_run(p)

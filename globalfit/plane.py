@@ -82,9 +82,9 @@ def compute_plane(card: Card, m_range=(1e-3, 1.0), g_range=(1e-5, 1e-1), n: int 
 
 def plot_plane(plane: Plane, out: str | Path, title: str | None = None) -> Path:
     """Excluded regions (95% CL, filled with an outline) and the g−2 bands, log-log axes."""
-    from globalfit.plots import _pyplot
+    from globalfit.plots import pyplot
 
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(7.2, 5.6))
     colors = {"borexino": "#8e44ad", "trident": "#c0392b", "babar": "#1f4e99", "na62": "#d68910", "apv": "#17a2b8",
               "cms": "#7f8c8d"}

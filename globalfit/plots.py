@@ -12,7 +12,8 @@ from globalfit.errors import RunError
 COLORS = ["#1f4e99", "#c0392b", "#27864a", "#8e44ad", "#d68910", "#17a2b8"]
 
 
-def _pyplot():
+def pyplot():
+    """matplotlib.pyplot with the non-interactive Agg backend."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -36,7 +37,7 @@ def corner_plot(runs: list[Run], params: list[str] | None = None, out: str | Pat
     """
     import corner
 
-    plt = _pyplot()
+    plt = pyplot()
     if not runs:
         raise RunError("no runs given")
     params = params or [p for p in runs[0].parameters if all(p in r.variables() for r in runs)]
@@ -106,7 +107,7 @@ def texture_plot(textures: list[str], ordering: str, nufit_dataset: str, out: st
     from globalfit import catalog
     from globalfit.grids import unpack
 
-    plt = _pyplot()
+    plt = pyplot()
     with np.load(catalog.verified_path(f"nufit/{nufit_dataset}.npz")) as d:
         o = ordering
         x, y = d[f"{o}_2d_s23sq_dcp_x"], d[f"{o}_2d_s23sq_dcp_y"]

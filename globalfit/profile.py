@@ -59,7 +59,8 @@ class Profile:
         return float(lo), float(hi)
 
 
-def _minimise(f, starts: list[np.ndarray], maxiter: int) -> tuple[np.ndarray, float]:
+def minimise(f: Callable[[np.ndarray], float], starts: list[np.ndarray], maxiter: int) -> tuple[np.ndarray, float]:
+    """(x, f(x)) of the best of bounded Nelder–Mead searches of f on the unit cube from each of `starts`."""
     if len(starts[0]) == 0:  # nothing to maximise over
         return starts[0], f(starts[0])
     best_x, best_f = None, np.inf
@@ -106,7 +107,7 @@ def compute_profile(card: Card, param: str, values: np.ndarray, n_scan: int = 40
     c = chi2_of(post.prior_transform(scan_u))
     order = np.argsort(c)[:n_starts]
     free = lambda u: float(chi2_of(post.prior_transform(np.clip(u, 0, 1)[None, :]))[0])  # noqa: E731
-    u_best, chi2_min = _minimise(free, [scan_u[i] for i in order], maxiter * 2)
+    u_best, chi2_min = minimise(free, [scan_u[i] for i in order], maxiter * 2)
     prev = [u_best[others]]
     chi2 = np.empty(len(values))
     best = np.empty((len(values), len(names)))
@@ -114,7 +115,7 @@ def compute_profile(card: Card, param: str, values: np.ndarray, n_scan: int = 40
         c = chi2_of(theta_from(scan_u[:, others], v))
         starts = [scan_u[i, others] for i in np.argsort(c)[:n_starts]] + prev
         f = lambda uo: float(chi2_of(theta_from(np.clip(uo, 0, 1)[None, :], v))[0])  # noqa: E731
-        x, fx = _minimise(f, starts, maxiter)
+        x, fx = minimise(f, starts, maxiter)
         chi2[k] = fx if fx < BIG else np.inf
         best[k] = theta_from(x[None, :], v)[0]
         prev = [x, u_best[others]]
@@ -157,10 +158,10 @@ def format_profile(p: Profile, bayes: dict | None = None) -> str:
 
 
 def plot_profile(p: Profile, out, bayes: dict | None = None):
-    from globalfit.plots import _pyplot
+    from globalfit.plots import pyplot
     from globalfit.params import parameter_info
 
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.2, 4.2))
     ax.plot(p.values, p.dchi2, "-o", ms=3, color="#1f4e99", label="profile Δχ²")
     for level, ls in ((1.0, "--"), (3.84, ":")):

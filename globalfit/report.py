@@ -18,70 +18,38 @@ For every run it shows
   * the corner plot (globalfit.plots.corner_plot);
   * mean, median, 68% and 95% central credible intervals and the MAP sample of every sampled parameter
     and derived quantity (globalfit.summary.summarize);
-  * χ² and pull of every likelihood at the MAP (below).
+  * χ² and pull of every likelihood at the MAP (globalfit.analysis.chi2_at_map).
 For several runs it adds an overlay corner plot on the shared parameters, the evidence table when all
 runs are nested-sampling runs (globalfit.compare), and "What moved" when the runs' resolved cards differ
 only in likelihood datasets (data epochs). `write_report(..., tension=...)` renders a per-likelihood
 tension table computed elsewhere (see `_tension_section`; `globalfit report --tension` computes it).
 
-χ² and pulls at the MAP
------------------------
-The MAP is the stored sample with the highest log posterior (nested runs: among all weighted samples).
-It is re-evaluated with ``Posterior(load_card(<run>/card.yaml)).evaluate(θ)``; χ²_i = −2 ln L_i for each
-likelihood i (every built-in likelihood is written as ln L = −χ²/2 with χ² ≥ 0, no normalisation
-constant). If the re-evaluated values differ from the stored ones (code or data changed since the run) the
-report says so.
-
-Pull, when the run has the Z′ coupling ``g_zp`` (sampled or fixed): the reference is the no-Z′ limit at
-the same point — g_Z′ = 10⁻¹² with the Higgs-sector mass mixing and a free kinetic mixing switched off
-(``higgs: none``, ``kinetic_mixing: loop``), every other parameter at its MAP value; the same reference
-as the exclusion curves of ``globalfit plane``. Then
-
-    Δχ²_i = χ²_i(MAP) − χ²_i(no Z′),      pull_i = sign(Δχ²_i) · √|Δχ²_i| .
-
-pull < 0: experiment i prefers the MAP point to the no-Z′ limit by √|Δχ²| "σ" (1-parameter equivalent),
-e.g. the g−2 anomaly; pull > 0: experiment i disfavours the MAP point against the no-Z′ limit (it pulls the
-fit towards zero coupling). A limit curve has χ² ≥ 0 with χ² = 0 for no signal, so its pull is never
-negative. The table also gives the sum, Σ Δχ², whose signed root is the overall preference of the
-likelihoods at the MAP point for the Z′ (−) or for its absence (+); it is a likelihood ratio at one point,
-not a significance (no look-elsewhere effect, no profiling).
-
-Runs without g_zp (e.g. pure neutrino-mass fits) have no simple no-new-physics limit; the table then gives
-√χ²_i, which is the distance from the measured value in standard deviations for a Gaussian measurement,
-the signal in units of the half-normal width for a one-sided limit (0 = no signal), and √Δχ² from the
-global best fit for a tabulated Δχ² (NuFIT) — in no case a p-value, and not additive across likelihoods.
+χ², pulls, the data checks and the comparisons are computed by globalfit.analysis (see its docstring
+for the definition of the pulls against the model's no-new-physics point); this module renders them.
 
 Choices made elsewhere in the page are stated in its "Definitions" section.
 """
 from __future__ import annotations
 
 import base64
-import copy
-import dataclasses
 import datetime
 import html
 import math
 import shlex
 import sys
 import tempfile
-import warnings
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from globalfit.chains import CARD_FILE, MANIFEST_FILE, Run, load_run
+from globalfit.analysis import (BOOKKEEPING, RHAT_WARN, SAMPLER_BOOKKEEPING, TAU_WARN, RunInfo, collect_run,
+                                data_provenance, dataset_changes, evidence_rows, expand_run_paths, labelled,
+                                mcmc_diagnostics, moved_rows, null_description, run_labels, signed_root)
+from globalfit.analysis import format_number as _num
+from globalfit.chains import CARD_FILE, Run, load_run
 from globalfit.errors import GlobalfitError, RunError
-
-#: "no Z′": the same tiny coupling as globalfit.plane.G_REFERENCE
-G_REFERENCE = 1e-12
-#: card keys that do not change what a run computes; ignored when deciding whether two runs differ
-#: "only in likelihood datasets" (What moved)
-_BOOKKEEPING = ("name", "description", "output", "seed")
-_SAMPLER_BOOKKEEPING = ("progress", "checkpoint_every")
-RHAT_WARN = 1.01
-TAU_WARN = 50  # emcee: warn when the chain after burn-in is shorter than this many τ
 
 
 # ------------------------------------------------------------------------------------------ formatting
@@ -91,40 +59,6 @@ class _H(str):
 
 def _e(x: Any) -> _H:
     return x if isinstance(x, _H) else _H(html.escape(str(x), quote=True))
-
-
-_SUP = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def _num(x: Any, sig: int = 4, sign: bool = False) -> str:
-    """A number with `sig` significant digits; powers of ten as ×10ⁿ outside 10⁻³ … 10⁵; '—' for None/NaN."""
-    if x is None:
-        return "—"
-    if isinstance(x, (bool, np.bool_)):
-        return str(bool(x))
-    if isinstance(x, (int, np.integer)):
-        return f"{int(x):+d}" if sign else str(int(x))
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return str(x)
-    if math.isnan(v):
-        return "—"
-    if math.isinf(v):
-        return ("+∞" if sign else "∞") if v > 0 else "−∞"
-    if v == 0:
-        return "0"
-    plus = "+" if sign and v > 0 else ""
-    a = abs(v)
-    if 1e-3 <= a < 1e5:
-        s = format(v, f".{sig}g")
-        if "e" in s:  # ≥ 10^sig: round to sig digits, print without exponent
-            s = str(int(round(v, sig - 1 - int(math.floor(math.log10(a))))))
-    else:
-        mant, exp = format(v, f".{sig - 1}e").split("e")
-        mant = mant.rstrip("0").rstrip(".") if "." in mant else mant
-        s = f"{mant}×10{str(int(exp)).translate(_SUP)}"
-    return (plus + s).replace("-", "−")
 
 
 def _pm(x: float | None, err: float | None) -> str:
@@ -196,7 +130,7 @@ def _note(text: Any, cls: str = "note") -> _H:
     return _H(f'<p class="{cls}">{_e(text)}</p>')
 
 
-# --------------------------------------------------------------------------------------- computations
+# ------------------------------------------------------------------------------------------- images
 def _corner_uri(runs: list[Run], params: list[str] | None = None) -> str:
     from globalfit.plots import corner_plot
 
@@ -205,124 +139,8 @@ def _corner_uri(runs: list[Run], params: list[str] | None = None) -> str:
         return _png_uri(out)
 
 
-def _map_point(run: Run, extra: list[str]) -> tuple[dict[str, float], dict[str, float]]:
-    """Parameter values at the stored sample with the highest log posterior, and the stored `extra` values there."""
-    names = run.parameters
-    avail = set(run.idata["nested"].data_vars) if run.kind == "nested" else set(run.variables())
-    extra = [v for v in extra if v in avail]
-    x, _ = run.samples(names + extra + ["logpost"])
-    i = int(np.nanargmax(np.where(np.isfinite(x[:, -1]), x[:, -1], -np.inf)))
-    point = {n: float(x[i, j]) for j, n in enumerate(names)}
-    stored = {n: float(x[i, len(names) + j]) for j, n in enumerate(extra)}
-    stored["logpost"] = float(x[i, -1])
-    return point, stored
-
-
-def _reference_raw(card: dict) -> dict | None:
-    """The resolved card in its model's no-new-physics limit (PhysicsModel.null_point); None if it has none."""
-    from globalfit.model import DEFAULT_MODEL, get_model
-
-    return get_model((card.get("model") or {}).get("name", DEFAULT_MODEL)).null_point(card)
-
-
-def chi2_at_map(run: Run) -> dict:
-    """χ² = −2 ln L of every likelihood at the MAP, re-evaluated from the stored card; with the no-Z′
-    reference and pulls when the run has g_zp (see the module docstring). Keys: point, chi2, stored_chi2,
-    ref_chi2 (or None), mode ('no-zp' or 'sqrt'), logpost, stored_logpost, notes."""
-    from globalfit.card import load_card
-    from globalfit.posterior import Posterior
-
-    plugins = list(run.manifest.get("likelihoods", {}))
-    point, stored = _map_point(run, [f"loglike_{k}" for k in plugins])
-    notes: list[str] = []
-    card = load_card(run.path / CARD_FILE)
-    post = Posterior(card)
-    missing = [n for n in post.names if n not in point]
-    if missing:
-        raise RunError(f"{run.path}: the card samples {', '.join(missing)}, which the stored run does not have")
-    theta = np.array([[point[n] for n in post.names]])
-    with np.errstate(all="ignore"):
-        ev = post.evaluate(theta)
-    chi2 = {k: float(-2.0 * v[0]) + 0.0 for k, v in ev.loglike.items()}
-    logpost = float(ev.logpost[0])
-    stored_chi2 = {k: -2.0 * stored[f"loglike_{k}"] + 0.0 for k in chi2 if f"loglike_{k}" in stored}
-    if not bool(ev.in_domain[0]):
-        notes.append("the MAP sample is outside the model's domain when re-evaluated")
-    diff = abs(logpost - stored["logpost"]) if np.isfinite(logpost) else math.inf
-    if not diff <= 1e-6 * max(1.0, abs(stored["logpost"])):
-        notes.append(f"the re-evaluated log posterior at the MAP ({_num(logpost)}) differs from the stored one "
-                     f"({_num(stored['logpost'])}): the code or the data changed since the run")
-    ref = None
-    mode = "sqrt"
-    null = _reference_raw(run.card)
-    if null is not None:
-        mode = "no-zp"
-        try:
-            ref_post = Posterior(load_card(null))
-            ref_theta = np.array([[point[n] for n in ref_post.names]])
-            with np.errstate(all="ignore"):
-                rev = ref_post.evaluate(ref_theta)
-            ref = {k: float(-2.0 * v[0]) + 0.0 for k, v in rev.loglike.items()}
-            if not bool(rev.in_domain[0]):
-                notes.append("the no-Z′ reference point is outside the model's domain")
-        except (GlobalfitError, KeyError, ValueError) as exc:
-            mode = "sqrt"
-            notes.append(f"no no-Z′ reference could be built ({exc}); √χ² is shown instead")
-    return {"point": point, "chi2": chi2, "stored_chi2": stored_chi2, "ref_chi2": ref, "mode": mode,
-            "logpost": logpost, "stored_logpost": stored["logpost"], "logprior": float(ev.logprior[0]), "notes": notes}
-
-
-def _signed_root(d: float) -> float:
-    if not np.isfinite(d):
-        return math.nan
-    return math.copysign(math.sqrt(abs(d)), d) if d != 0 else 0.0
-
-
-# ------------------------------------------------------------------------------------------- run info
-@dataclasses.dataclass
-class _Info:
-    run: Run
-    label: str
-    anchor: str
-    rows: list[dict] | None = None
-    rows_error: str | None = None
-    chi2: dict | None = None
-    chi2_error: str | None = None
-    alerts: list[str] = dataclasses.field(default_factory=list)
-
-
-def _labels(runs: list[Run]) -> list[str]:
-    names = [r.name for r in runs]
-    if len(set(names)) == len(names):
-        return names
-    out = [f"{r.name} · {r.path.name}" if r.path.name != r.name and names.count(r.name) > 1 else r.name for r in runs]
-    if len(set(out)) != len(out):
-        out = [f"{o} #{k + 1}" if out.count(o) > 1 else o for k, o in enumerate(out)]
-    return out
-
-
-def _labelled(run: Run, label: str) -> Run:
-    """A copy of the run whose name is `label` (plots and the evidence table use Run.name)."""
-    return dataclasses.replace(run, card={**run.card, "name": label})
-
-
-def _collect(run: Run, label: str, k: int) -> _Info:
-    from globalfit.summary import summarize
-
-    info = _Info(run, label, f"run-{k + 1}")
-    try:
-        info.rows = summarize(run)
-    except (GlobalfitError, KeyError, ValueError) as exc:
-        info.rows_error = str(exc)
-    try:
-        info.chi2 = chi2_at_map(run)
-    except (GlobalfitError, KeyError, ValueError) as exc:
-        info.chi2_error = str(exc)
-    return info
-
-
 # ----------------------------------------------------------------------------------------- sections
-def _header(info: _Info) -> _H:
+def _header(info: RunInfo) -> _H:
     m, run = info.run.manifest, info.run
     cmd = m.get("command")
     cmd_text = shlex.join(map(str, cmd)) if isinstance(cmd, list) else str(cmd or "—")
@@ -354,78 +172,30 @@ def _card_section(run: Run) -> _H:
     return _H(f"<h3>Resolved card ({_e(CARD_FILE)})</h3><pre class=\"card\">{_e(text)}</pre>")
 
 
-def _data_section(info: _Info) -> _H:
-    from globalfit import catalog
-
-    run = info.run
-    m = run.manifest
-    files = m.get("data_files", [])
-    likes = m.get("likelihoods", {})
-    try:
-        cat = {e.path: e for e in catalog.catalog()}
-        for exp in likes:  # experiments whose data live in a third-party package's root
-            cat.update({e.path: e for e in catalog.entries(exp)})
-    except GlobalfitError as exc:
-        cat = {}
-        info.alerts.append(f"the data catalog could not be read: {exc}")
-
-    def owner(path: str) -> str | None:
-        e = cat.get(path)
-        exp = e.experiment if e is not None else path.split("/", 1)[0]
-        return exp if exp in likes else None
-
-    rows = []
-    for name, d in likes.items():
-        d = d or {}
-        opts = d.get("options") or {}
-        details = {k: v for k, v in d.items() if k not in ("dataset", "options")}
-        own = [f["path"] for f in files if owner(f["path"]) == name]
-        rows.append([name, d.get("dataset") or "—", _short(opts) if opts else "—",
-                     (_short(details, 600) if details else "—", "small"), (", ".join(own) or "—", "mono")])
+def _data_section(info: RunInfo) -> _H:
+    data = info.data if info.data is not None else data_provenance(info.run)
+    rows = [[r["name"], r["dataset"] or "—", _short(r["options"]) if r["options"] else "—",
+             (_short(r["details"], 600) if r["details"] else "—", "small"), (", ".join(r["files"]) or "—", "mono")]
+            for r in data.likelihoods]
     out = ["<h3>Data used</h3>",
            _table(["likelihood", "dataset", "options", "what the plugin reported", "data files"], rows, "data")]
-    meta_keys: list[str] = []
-    for f in files:
-        e = cat.get(f["path"])
-        for k in (e.meta if e else {}):
-            if k not in meta_keys:
-                meta_keys.append(k)
-    order = [k for k in ("citation", "source", "version", "obtained") if k in meta_keys]
-    order += [k for k in meta_keys if k not in order]
     frows = []
-    for f in files:
-        path, sha = f.get("path", "?"), f.get("sha256", "")
-        e = cat.get(path)
-        if e is None:
-            status = ("not in the current data catalog", "bad")
-            info.alerts.append(f"data file {path} is not in the current data catalog")
-        elif e.sha256 != sha:
-            status = (f"CHANGED: the catalog now has sha256 {e.sha256}", "bad")
-            info.alerts.append(f"data file {path}: the catalog sha256 differs from the one recorded by the run "
-                               "(the data changed since the run)")
-        else:
-            status = ("✓ matches the catalog", "ok")
-            try:
-                disk = catalog.path_of(path)
-            except GlobalfitError:
-                disk = None
-            if disk is not None and disk.is_file():
-                try:
-                    if catalog.sha256_of(disk) != sha:
-                        status = ("the file on disk differs from the catalog and the run", "bad")
-                        info.alerts.append(f"data file {path}: its bytes on disk differ from the recorded sha256")
-                except OSError:
-                    pass
-        frows.append([(path, "mono"), e.experiment if e else "—", (e.dataset or "—") if e else "—"]
-                     + [str(e.meta.get(k, "—")) if e else "—" for k in order] + [(sha, "sha"), status])
-    out.append(_table(["file", "experiment", "dataset"] + order + ["sha256 recorded by the run", "check"], frows,
-                      "files"))
-    if not files:
+    for f in data.files:
+        e = f["entry"]
+        status = {"missing": ("not in the current data catalog", "bad"),
+                  "changed": (f"CHANGED: the catalog now has sha256 {e.sha256 if e else ''}", "bad"),
+                  "disk": ("the file on disk differs from the catalog and the run", "bad"),
+                  "ok": ("✓ matches the catalog", "ok")}[f["status"]]
+        frows.append([(f["path"], "mono"), e.experiment if e else "—", (e.dataset or "—") if e else "—"]
+                     + [str(e.meta.get(k, "—")) if e else "—" for k in data.meta_keys] + [(f["sha256"], "sha"), status])
+    out.append(_table(["file", "experiment", "dataset"] + data.meta_keys + ["sha256 recorded by the run", "check"],
+                      frows, "files"))
+    if not data.files:
         out.append(_note("the manifest lists no data files"))
     return _H("".join(out))
 
 
-def _diagnostics_section(info: _Info) -> _H:
+def _diagnostics_section(info: RunInfo) -> _H:
     run, m = info.run, info.run.manifest
     r = m.get("results", {})
     out = ["<h3>Sampler diagnostics</h3>"]
@@ -458,19 +228,13 @@ def _diagnostics_section(info: _Info) -> _H:
         items.append(("prior volume inside the domain", f"{_num(100.0 * r['prior_fraction_in_domain'], 4)} %"))
     out.append(_dl(items))
     if run.kind != "nested":
-        taus = r.get("autocorr_time") or {}
-        n = r.get("steps_after_burn")
-        by = {row["name"]: row for row in info.rows or []}
+        diag = info.diagnostics if info.diagnostics is not None else mcmc_diagnostics(run, info.rows)
         rows = []
-        for name in list(dict.fromkeys(list(taus) + [row["name"] for row in info.rows or []])):
-            row = by.get(name, {})
-            rh, ess, tau = row.get("r_hat"), row.get("ess_bulk"), taus.get(name)
-            ratio = n / tau if tau and n else None
-            rows.append([name, (_num(rh, 4), "bad" if rh is not None and rh > RHAT_WARN else "num"),
-                         (_num(ess, 4), "num"), (_num(tau, 4), "num"),
+        for d in diag:
+            rh, ratio = d["r_hat"], d["steps_per_tau"]
+            rows.append([d["name"], (_num(rh, 4), "bad" if rh is not None and rh > RHAT_WARN else "num"),
+                         (_num(d["ess_bulk"], 4), "num"), (_num(d["tau"], 4), "num"),
                          (_num(ratio, 3), "bad" if ratio is not None and ratio < TAU_WARN else "num")])
-            if rh is not None and rh > RHAT_WARN:
-                info.alerts.append(f"R-hat of {name} is {_num(rh)} > {RHAT_WARN}")
         out.append(_table(["variable", "R-hat", "bulk ESS", "τ (steps)", "steps / τ"], rows, "diag"))
         out.append(_note(f"R-hat (rank-normalised, split) and bulk ESS from arviz over all walkers; τ is emcee's "
                          f"integrated autocorrelation time of the sampled parameters; flagged: R-hat > {RHAT_WARN}, "
@@ -488,7 +252,7 @@ def _diagnostics_section(info: _Info) -> _H:
     return _H("".join(out))
 
 
-def _summary_section(info: _Info) -> _H:
+def _summary_section(info: RunInfo) -> _H:
     out = ["<h3>Posterior summary</h3>"]
     if info.rows is None:
         return _H(out[0] + _note(f"no summary: {info.rows_error}", "bad"))
@@ -504,7 +268,7 @@ def _summary_section(info: _Info) -> _H:
     return _H("".join(out))
 
 
-def _chi2_section(info: _Info) -> _H:
+def _chi2_section(info: RunInfo) -> _H:
     out = ["<h3>χ² and pulls at the MAP</h3>"]
     if info.chi2 is None:
         return _H(out[0] + _note(f"could not re-evaluate the MAP: {info.chi2_error}", "bad"))
@@ -515,7 +279,6 @@ def _chi2_section(info: _Info) -> _H:
                      f"log prior {_num(c['logprior'])}."))
     for n in c["notes"]:
         out.append(_note(n, "bad"))
-        info.alerts.append(n)
     stored = c["stored_chi2"]
     rows = []
     if c["mode"] == "no-zp":
@@ -525,17 +288,17 @@ def _chi2_section(info: _Info) -> _H:
             r0 = ref.get(k, math.nan)
             d = x - r0
             tot, tot_ref = tot + x, tot_ref + r0
-            pull = _signed_root(d)
+            pull = signed_root(d)
             rows.append([(k, "mono"), datasets.get(k, "—"), (_num(x), "num"), (_num(stored.get(k)), "num"),
                          (_num(r0), "num"), (_num(d, sign=True), "num"),
                          (_num(pull, 3, sign=True), "num strong" if abs(pull) >= 2 else "num")])
         d = tot - tot_ref
         foot = [["sum", "", (_num(tot), "num"), (_num(sum(stored.values())) if stored else "—", "num"),
-                 (_num(tot_ref), "num"), (_num(d, sign=True), "num"), (_num(_signed_root(d), 3, sign=True), "num")]]
+                 (_num(tot_ref), "num"), (_num(d, sign=True), "num"), (_num(signed_root(d), 3, sign=True), "num")]]
         out.append(_table(["likelihood", "dataset", "χ² at MAP", "χ² stored", "χ² no Z′", "Δχ²", "pull"], rows,
                           "chi2", foot))
-        out.append(_note("χ² = −2 ln L. Δχ² = χ²(MAP) − χ²(no Z′), the no-Z′ limit being the MAP point with "
-                         f"g_Z′ = {_num(G_REFERENCE)} and no Higgs-sector mass mixing; pull = sign(Δχ²)·√|Δχ²|. "
+        out.append(_note("χ² = −2 ln L. Δχ² = χ²(MAP) − χ²(no Z′), the no-Z′ limit being the MAP point in the "
+                         f"model's no-new-physics limit ({_null_text([info])}); pull = sign(Δχ²)·√|Δχ²|. "
                          "Negative: the experiment prefers the MAP point to no Z′ (a signal-like pull); positive: "
                          "it disfavours the MAP point against no Z′ (limits can only do this). Pulls are "
                          "1-parameter σ equivalents at one point, not significances.", "foot"))
@@ -557,12 +320,12 @@ def _chi2_section(info: _Info) -> _H:
     return _H("".join(out))
 
 
-def _run_body(info: _Info, corner: bool = True) -> _H:
-    """Every section of one run (the header last, so that it can list the alerts found on the way)."""
+def _run_body(info: RunInfo, corner: bool = True) -> _H:
+    """Every section of one run, under its header with the alerts of the analysis (RunInfo.alerts)."""
     parts = [_card_section(info.run), _data_section(info), _diagnostics_section(info)]
     if corner:
         try:
-            parts.append("<h3>Corner plot</h3>" + _img(_corner_uri([_labelled(info.run, info.label)]),
+            parts.append("<h3>Corner plot</h3>" + _img(_corner_uri([labelled(info.run, info.label)]),
                                                       f"{info.label}: sampled parameters (log10 for log-uniform "
                                                       "priors); contours 39.3% and 86.5%"))
         except (GlobalfitError, ValueError) as exc:
@@ -572,12 +335,11 @@ def _run_body(info: _Info, corner: bool = True) -> _H:
 
 
 # ------------------------------------------------------------------------------------- several runs
-def _evidence_section(infos: list[_Info]) -> _H:
-    from globalfit.compare import ERROR_WARNING, compare
+def _evidence_section(infos: list[RunInfo]) -> _H:
+    from globalfit.compare import ERROR_WARNING
 
-    runs = [_labelled(i.run, i.label) for i in infos]
     try:
-        rows = compare(runs)
+        rows = evidence_rows(infos)
     except GlobalfitError as exc:
         return _H("<h2>Evidence</h2>" + _note(f"no evidence table: {exc}", "bad"))
     ref = rows[0]["name"]
@@ -611,58 +373,7 @@ def _odds(ln_b: float) -> str:
     return f"{_num(o, 3)} : 1" if o >= 1 else f"1 : {_num(1 / o, 3)}"
 
 
-def _normalised_card(card: dict) -> tuple[dict, dict]:
-    """(card without bookkeeping keys and likelihood datasets, {likelihood: dataset})."""
-    c = copy.deepcopy(card)
-    for k in _BOOKKEEPING:
-        c.pop(k, None)
-    for k in _SAMPLER_BOOKKEEPING:
-        (c.get("sampler") or {}).pop(k, None)
-    datasets = {}
-    for name, cfg in (c.get("likelihoods") or {}).items():
-        if isinstance(cfg, dict):
-            datasets[name] = cfg.pop("dataset", None)
-    return c, datasets
-
-
-def dataset_changes(cards: list[dict]) -> list[dict[str, tuple]] | None:
-    """If every card equals the first up to likelihood datasets (and bookkeeping: name, description, output,
-    seed, progress, checkpointing) and at least one dataset differs: per later card, {likelihood: (first
-    run's dataset, this run's)} for the datasets that changed. Otherwise None."""
-    base, d0 = _normalised_card(cards[0])
-    out = []
-    for card in cards[1:]:
-        c, d = _normalised_card(card)
-        if c != base:
-            return None
-        out.append({k: (d0.get(k), d.get(k)) for k in d0 if d0.get(k) != d.get(k)})
-    return out if any(out) else None
-
-
-def _moved_rows(first: _Info, other: _Info) -> list[dict]:
-    """Shift of the median in units of the first run's 68% half-width, and the relative change of the 68%
-    width, for every variable both summaries have; log10 for parameters with a log-uniform prior."""
-    a = {r["name"]: r for r in first.rows or []}
-    rows = []
-    for r in other.rows or []:
-        r0 = a.get(r["name"])
-        if r0 is None:
-            continue
-        log = first.run.prior_kind(r["name"]) == "log-uniform" or other.run.prior_kind(r["name"]) == "log-uniform"
-        f = (lambda v: math.log10(v) if v > 0 else math.nan) if log else (lambda v: v)
-        med0, lo0, hi0 = f(r0["median"]), f(r0["lo68"]), f(r0["hi68"])
-        med, lo, hi = f(r["median"]), f(r["lo68"]), f(r["hi68"])
-        hw0 = 0.5 * (hi0 - lo0)
-        with np.errstate(all="ignore"):
-            shift = (med - med0) / hw0 if hw0 > 0 else math.nan
-            width = (hi - lo) / (hi0 - lo0) - 1.0 if hi0 - lo0 > 0 else math.nan
-        rows.append({"name": r["name"], "log10": log, "median0": r0["median"], "median": r["median"],
-                     "shift": shift, "width_change": width})
-    rows.sort(key=lambda x: (not np.isfinite(x["shift"]), -abs(x["shift"]) if np.isfinite(x["shift"]) else 0.0))
-    return rows
-
-
-def _moved_section(infos: list[_Info], changes: list[dict[str, tuple]]) -> _H:
+def _moved_section(infos: list[RunInfo], changes: list[dict[str, tuple]]) -> _H:
     out = ["<h2>What moved</h2>",
            _note(f"The resolved cards differ only in likelihood datasets (data epochs); each run is compared with "
                  f"the first, {infos[0].label}.")]
@@ -674,7 +385,7 @@ def _moved_section(infos: list[_Info], changes: list[dict[str, tuple]]) -> _H:
             out.append(_table(["likelihood", f"dataset in {infos[0].label}", f"dataset in {info.label}"],
                               [[(k, "mono"), str(a), str(b)] for k, (a, b) in ch.items()], "moved-data"))
         rows = []
-        for r in _moved_rows(infos[0], info):
+        for r in moved_rows(infos[0], info):
             s = r["shift"]
             rows.append([(r["name"] + (" (log10)" if r["log10"] else ""), "mono"), (_num(r["median0"]), "num"),
                          (_num(r["median"]), "num"),
@@ -686,7 +397,7 @@ def _moved_section(infos: list[_Info], changes: list[dict[str, tuple]]) -> _H:
     out.append(_note("shift = (median − median of the first run) / (half-width of the first run's 68% interval); "
                      "width change = 68% width / first run's 68% width − 1. Parameters with a log-uniform prior are "
                      "compared in log10, as in the corner plots. Sorted by |shift|. Card fields ignored in the "
-                     "comparison: " + ", ".join(_BOOKKEEPING + tuple(f"sampler.{k}" for k in _SAMPLER_BOOKKEEPING))
+                     "comparison: " + ", ".join(BOOKKEEPING + tuple(f"sampler.{k}" for k in SAMPLER_BOOKKEEPING))
                      + ".", "foot"))
     return _H("".join(out))
 
@@ -724,7 +435,19 @@ def _tension_section(tension: dict[str, list[dict]] | None) -> _H:
     return _H("".join(out))
 
 
-def _definitions(multi: bool) -> _H:
+def _null_text(infos: list[RunInfo]) -> str:
+    """The no-new-physics point of the runs' models, in the models' words (PhysicsModel.null_description)."""
+    from globalfit.model import DEFAULT_MODEL
+
+    by_model = {(i.run.card.get("model") or {}).get("name", DEFAULT_MODEL):
+                null_description(i.run.card) or "its null_point" for i in infos}
+    if len(by_model) == 1:
+        return next(iter(by_model.values()))
+    return "; ".join(f"{m}: {d}" for m, d in by_model.items())
+
+
+def _definitions(infos: list[RunInfo]) -> _H:
+    multi = len(infos) > 1
     items = [
         ("intervals", "central credible intervals from weighted quantiles (nested runs: all weighted samples; "
                       "MCMC: all walkers after burn-in and thinning); 68% = 16–84%, 95% = 2.5–97.5%"),
@@ -732,9 +455,9 @@ def _definitions(multi: bool) -> _H:
                 "current code for the χ² table"),
         ("χ²", "−2 ln L of each likelihood (the built-in likelihoods have ln L = −χ²/2, no normalisation constant)"),
         ("pull (runs with g_Z′)", "sign(Δχ²)·√|Δχ²|, Δχ² = χ²(MAP) − χ²(no Z′), the no-Z′ limit being the MAP "
-                                  f"point with g_Z′ = {_num(G_REFERENCE)}, higgs: none, kinetic_mixing: loop "
-                                  "(as globalfit plane); negative = the experiment prefers the Z′, positive = it "
-                                  "disfavours the MAP point; limit curves give χ²(no Z′) = 0, so pulls ≥ 0"),
+                                  f"point in the model's no-new-physics limit ({_null_text(infos)}), as globalfit "
+                                  "plane; negative = the experiment prefers the Z′, positive = it disfavours the "
+                                  "MAP point; limit curves give χ²(no Z′) = 0, so pulls ≥ 0"),
         ("√χ² (runs without g_Z′)", "no simple no-new-physics limit exists; √χ² is the distance from the "
                                      "measurement in σ for Gaussian likelihoods, from the best fit for Δχ² "
                                      "tables, 0 = no signal for limits"),
@@ -793,33 +516,9 @@ footer { color: var(--muted); font-size: 12px; margin-top: 40px; border-top: 1px
 """
 
 
-def expand_run_paths(paths: list[str | Path]) -> tuple[list[Path], list[str]]:
-    """Run directories from the arguments: a study directory (study.yaml without manifest.json) stands for
-    its runs in the study's order; failed runs of a study are skipped and named."""
-    out, skipped = [], []
-    for p in map(Path, paths):
-        if (p / "study.yaml").exists() and not (p / MANIFEST_FILE).exists():
-            subs = sorted(d for d in p.iterdir() if d.is_dir() and ((d / MANIFEST_FILE).exists()
-                                                                   or (d / "failed.json").exists()))
-            try:
-                from globalfit.study import load_study
-
-                order = list(load_study(p / "study.yaml").cards)
-                subs.sort(key=lambda d: order.index(d.name) if d.name in order else len(order))
-            except Exception:  # the order is cosmetic: an unreadable study.yaml leaves the runs sorted by name
-                pass
-            for d in subs:
-                if (d / "failed.json").exists():
-                    skipped.append(str(d))
-                else:
-                    out.append(d)
-        else:
-            out.append(p)
-    return out, skipped
-
-
-def write_report(paths: list[str | Path], out: str | Path, tension: dict[str, list[dict]] | None = None) -> Path:
-    """Write one self-contained HTML report of the stored runs `paths` (or study directories) to `out`.
+def write_report(paths: list[str | Path | Run], out: str | Path, tension: dict[str, list[dict]] | None = None) -> Path:
+    """Write one self-contained HTML report of the stored runs `paths` (run directories, loaded Runs or study
+    directories) to `out`.
 
     `tension`: optional, run name → rows (likelihood, delta_chi2, p_value, shifts, ess), rendered as a table
     (see `_tension_section`). Returns the path written.
@@ -828,10 +527,8 @@ def write_report(paths: list[str | Path], out: str | Path, tension: dict[str, li
     if not run_paths:
         raise RunError("no runs given" + (f" (failed runs skipped: {', '.join(skipped)})" if skipped else ""))
     runs = [load_run(p) for p in run_paths]
-    labels = _labels(runs)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        infos = [_collect(r, lab, k) for k, (r, lab) in enumerate(zip(runs, labels))]
+    labels = run_labels(runs)
+    infos = [collect_run(r, lab, k) for k, (r, lab) in enumerate(zip(runs, labels))]
     multi = len(infos) > 1
     now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     try:
@@ -859,7 +556,7 @@ def write_report(paths: list[str | Path], out: str | Path, tension: dict[str, li
         body.append("<h2>All runs overlaid</h2>")
         if shared:
             try:
-                uri = _corner_uri([_labelled(i.run, i.label) for i in infos], shared)
+                uri = _corner_uri([labelled(i.run, i.label) for i in infos], shared)
                 body.append(_img(uri, "overlay of all runs on the shared parameters " + ", ".join(shared)))
             except (GlobalfitError, ValueError) as exc:
                 body.append(_note(f"no overlay: {exc}", "bad"))
@@ -880,7 +577,7 @@ def write_report(paths: list[str | Path], out: str | Path, tension: dict[str, li
             body.append(f'<details class="run" id="{i.anchor}" open="open"><summary>{head}</summary>{content}</details>')
         else:
             body.append(f'<section id="{i.anchor}"><h2>{head}</h2>{content}</section>')
-    body.append(_definitions(multi))
+    body.append(_definitions(infos))
     subtitle = (runs[0].card.get("description") or "") if not multi else ", ".join(labels)
     page = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"/>'

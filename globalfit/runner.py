@@ -11,7 +11,7 @@ import numpy as np
 
 from globalfit import rundir, samplers
 from globalfit.card import Card
-from globalfit.chains import write_run
+from globalfit.chains import Run, load_run, write_run
 from globalfit.errors import RunError
 from globalfit.posterior import Posterior
 
@@ -29,8 +29,9 @@ def domain_fraction(posterior: Posterior, seed: int, n: int = DOMAIN_CHECK_DRAWS
 
 
 def run_card(card: Card, out: str | Path | None = None, progress: bool | str | None = None,
-             log=None, command: list[str] | None = None, resume: bool = False, force: bool = False) -> Path:
-    """Sample the card's posterior with its sampler and write the run directory (returned).
+             log=None, command: list[str] | None = None, resume: bool = False, force: bool = False) -> Run | None:
+    """Sample the card's posterior with its sampler, write the run directory and return the stored run (a Run,
+    read back from the directory: path-like, with summary(), corner(), evidence and posterior).
 
     The directory is locked for the run (a second writer is refused); a finished run or a checkpoint in it
     is not overwritten unless `force` (globalfit.rundir). Checkpoints go to <out>/checkpoint every
@@ -60,7 +61,7 @@ def run_card(card: Card, out: str | Path | None = None, progress: bool | str | N
             found = rundir.prepare(out, resume, force)
             if resume and found == "finished":
                 print(f"globalfit: {out} holds a finished run of '{card.name}'; nothing to resume", file=log)
-                return out
+                return load_run(out)
             print(f"globalfit: run '{card.name}' with {card.sampler.name}, {posterior.ndim} sampled parameter(s) "
                   f"({', '.join(posterior.names)}), likelihoods: {', '.join(posterior.plugins)}; seed {card.seed}",
                   file=log)
@@ -70,7 +71,7 @@ def run_card(card: Card, out: str | Path | None = None, progress: bool | str | N
             posterior.close()
 
 
-def _run(card, out, posterior, progress, log, command, resume) -> Path:
+def _run(card, out, posterior, progress, log, command, resume) -> Run:
     from globalfit import interrupts
     from globalfit.samplers.checkpoint import Checkpointer
 
@@ -109,4 +110,4 @@ def _run(card, out, posterior, progress, log, command, resume) -> Path:
         write_run(out, card, posterior, result, wall, command)
     extra = f", ln Z = {result.logz:.3f} ± {result.logzerr:.3f}" if result.logz is not None else ""
     print(f"globalfit: {result.ncall} likelihood calls in {wall:.1f} s{extra}; wrote {out}/", file=log)
-    return out
+    return load_run(out)

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from globalfit import yamlio
-from globalfit.card import (_NAME_RE, TOP_LEVEL_KEYS, Card, _build, _fmt, _read, _set_path, apply_overrides,
-                            did_you_mean)
+from globalfit.card import (NAME_RE, TOP_LEVEL_KEYS, Card, apply_overrides, build_card, did_you_mean, format_value,
+                            read_source, set_dotted)
 from globalfit.errors import CardError, Problem
 
 STUDY_KEYS = ("variants", "compare")
@@ -48,7 +48,7 @@ def is_study(raw: Mapping) -> bool:
 
 def load_study(source: str | Path | Mapping, sets: list[str] | None = None, only: list[str] | None = None) -> Study:
     """Validate every variant of a study card (all problems of all variants reported together)."""
-    raw, src, default_name = _read(source)
+    raw, src, default_name = read_source(source)
     base = {k: v for k, v in raw.items() if k not in STUDY_KEYS}
     base, point, problems = apply_overrides(base, list(sets or []))
     for k, v in point.items():
@@ -57,19 +57,21 @@ def load_study(source: str | Path | Mapping, sets: list[str] | None = None, only
     output = Path(base.get("output", f"chains/{name}"))
     variants = raw.get("variants")
     if not isinstance(variants, Mapping) or not variants:
-        problems.append(Problem("variants", f"expected a mapping variant name → overrides, got {_fmt(variants)}"))
+        problems.append(Problem("variants", f"expected a mapping variant name → overrides, "
+                                            f"got {format_value(variants)}"))
         raise CardError(problems, source=src)
     cards: dict[str, Card] = {}
     for vname, overrides in variants.items():
         path = f"variants.{vname}"
-        if not isinstance(vname, str) or not _NAME_RE.match(vname):
+        if not isinstance(vname, str) or not NAME_RE.match(vname):
             problems.append(Problem(path, "a variant name must be letters, digits, '_', '-', '.'"))
             continue
         if only and vname not in only:
             continue
         overrides = overrides or {}
         if not isinstance(overrides, Mapping):
-            problems.append(Problem(path, f"expected a mapping of dotted card paths → values, got {_fmt(overrides)}"))
+            problems.append(Problem(path, f"expected a mapping of dotted card paths → values, "
+                                          f"got {format_value(overrides)}"))
             continue
         vraw = copy.deepcopy(base)
         bad = False
@@ -82,7 +84,7 @@ def load_study(source: str | Path | Mapping, sets: list[str] | None = None, only
                 bad = True
                 continue
             try:
-                _set_path(vraw, parts, copy.deepcopy(value))
+                set_dotted(vraw, parts, copy.deepcopy(value))
             except KeyError as exc:
                 problems.append(Problem(f"{path}.{key}", f"cannot set below the non-mapping key {exc}"))
                 bad = True
@@ -91,7 +93,7 @@ def load_study(source: str | Path | Mapping, sets: list[str] | None = None, only
         vraw["name"] = f"{name}-{vname}"
         vraw["output"] = str(output / vname)
         try:
-            cards[vname] = _build(vraw, src, default_name, [])
+            cards[vname] = build_card(vraw, src, default_name, [])
         except CardError as exc:
             problems += [Problem(f"{path}: {p.path}" if p.path else path, p.message) for p in exc.problems]
     groups = _parse_groups(raw.get("compare"), list(variants), problems)
@@ -116,7 +118,7 @@ def _parse_groups(spec: Any, variants: list[str], problems: list[Problem]) -> li
     if spec is None:
         return [("all variants", list(variants), ())]
     if not isinstance(spec, list):
-        problems.append(Problem("compare", f"expected a list of groups, got {_fmt(spec)}"))
+        problems.append(Problem("compare", f"expected a list of groups, got {format_value(spec)}"))
         return []
     groups = []
     for i, g in enumerate(spec):
@@ -135,7 +137,7 @@ def _parse_groups(spec: Any, variants: list[str], problems: list[Problem]) -> li
             quantities = []
         missing = [v for v in g["runs"] if v not in variants]
         for v in missing:
-            problems.append(Problem(f"{path}.runs", f"unknown variant {_fmt(v)}; variants: {', '.join(variants)}"
+            problems.append(Problem(f"{path}.runs", f"unknown variant {format_value(v)}; variants: {', '.join(variants)}"
                                                     f"{did_you_mean(v, variants)}"))
         if not missing:
             groups.append((str(g.get("title") or " vs ".join(g["runs"])), list(g["runs"]), tuple(quantities)))
@@ -155,7 +157,7 @@ def _run_one(card: Card, progress, resume: bool, force: bool, log=None) -> str |
 
     try:
         return str(run_card(card, progress=progress, command=["globalfit", *sys.argv[1:]], resume=resume,
-                            force=force, log=log))
+                            force=force, log=log).path)
     except RunError as exc:
         if not (Path(card.output) / "failed.json").exists():
             raise

@@ -29,9 +29,9 @@ def summarize(run: Run, names: list[str] | None = None) -> list[dict]:
     imap = int(np.argmax(x[:, -1]))
     rhat = ess = None
     if run.kind == "mcmc":
-        from globalfit.chains import _arviz
+        from globalfit.chains import arviz
 
-        az = _arviz()
+        az = arviz()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             rhat = az.rhat(run.idata.posterior[names])

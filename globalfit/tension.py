@@ -28,7 +28,7 @@ from globalfit.posterior import Posterior
 
 def _chi2_min(card: Card, keep: list[str], seed: int, n_scan: int = 4000) -> float:
     """min over the sampled parameters of −2 Σ_{keep} ln L (prior box as bounds)."""
-    from globalfit.profile import _minimise
+    from globalfit.profile import minimise
 
     sub = dataclasses.replace(card, likelihoods={k: v for k, v in card.likelihoods.items() if k in keep})
     post = Posterior(sub)
@@ -42,7 +42,7 @@ def _chi2_min(card: Card, keep: list[str], seed: int, n_scan: int = 4000) -> flo
 
     c = chi2(scan)
     starts = [scan[i] for i in np.argsort(c)[:3]]
-    _, best = _minimise(lambda u: float(chi2(u)[0]), starts, 600 * post.ndim)
+    _, best = minimise(lambda u: float(chi2(u)[0]), starts, 600 * post.ndim)
     return float(min(best, c.min()))
 
 
@@ -50,7 +50,6 @@ def _rerun_without(card: Card, drop: str, out) -> tuple[list[str], np.ndarray, n
     """Sample the card without one likelihood (parameters that nothing reads any more are dropped);
     (parameter names, values (n, d), weights), or the reason it cannot be done."""
     from globalfit.card import load_card as _load
-    from globalfit.chains import load_run
     from globalfit.errors import CardError, GlobalfitError
     from globalfit.runner import run_card
 
@@ -73,7 +72,7 @@ def _rerun_without(card: Card, drop: str, out) -> tuple[list[str], np.ndarray, n
         return "the card without it is not valid"
     try:
         with open("/dev/null", "w") as sink:
-            run = load_run(run_card(sub, out, progress=False, log=sink))
+            run = run_card(sub, out, progress=False, log=sink)
     except GlobalfitError as exc:
         return str(exc)
     values, weights = run.samples(run.parameters)

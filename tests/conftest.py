@@ -57,3 +57,49 @@ def oscillation_params() -> dict:
     """The oscillation + mass + phase prior box of examples/ordering.yaml (NO), a fresh copy per call."""
     card = yaml.safe_load((Path(__file__).parents[1] / "examples" / "ordering.yaml").read_text())
     return card["params"]
+
+
+# ------------------------------------------------------------------------------------------------ slow
+#: modules and tests taking more than ~1.5 s each (measured with --durations on the 2-core CI machine); they
+#: carry the marker `slow`, so `pytest -m "not slow"` gives a quick check in under a minute. The full suite
+#: (the README's test command) runs them all.
+SLOW_MODULES = {"test_readme.py", "test_run_safety.py", "test_checkpoint.py"}
+SLOW_TESTS = {
+    "test_samplers.py::test_dynesty_evidence_gaussian_in_box",
+    "test_samplers.py::test_dynamic_nested_sampling_runs_and_stores_evidence",
+    "test_samplers.py::test_emcee_recovers_correlated_gaussian",
+    "test_samplers.py::test_same_seed_identical_chains",
+    "test_textures.py::test_texture_relation_curves_and_plot",
+    "test_textures.py::test_texture_run_stores_the_predictions",
+    "test_compare_study.py::test_study_runs_variants_and_compares",
+    "test_damaged_inputs.py::test_damaged_data_file_raises_data_error",
+    "test_damaged_inputs.py::test_end_to_end_exit_2_naming_the_file",
+    "test_trident.py::test_a_at_100_mev_ccfr",
+    "test_external_plugins.py::test_an_external_model_and_experiment_list_and_run",
+    "test_profile_tension.py::test_tension_of_two_gaussian_measurements",
+    "test_profile_tension.py::test_report_with_tension",
+    "test_nufit.py::test_oscillation_only_fit_reproduces_one_sigma_ranges",
+    "test_robustness.py::test_end_to_end_exit_2_without_traceback",
+    "test_robustness.py::test_random_points_full_prior_box",
+    "test_robustness.py::test_malformed_card_exit_2_names_the_key",
+    "test_report.py::test_one_nested_run",
+    "test_report.py::test_renders_in_headless_chromium",
+    "test_fast_paths.py::test_gm2_table_equals_gauss_legendre_rule_1kev_to_100gev",
+    "test_defects.py::test_tension_rerun_shows_progress",
+    "test_defects.py::test_run_with_some_variants_prints_their_comparison",
+    "test_cli_runs.py::test_run_directory_contents",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    seen_modules, seen_tests = set(), set()
+    for item in items:
+        module = item.nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+        test = f"{module}::{item.originalname if hasattr(item, 'originalname') else item.name}"
+        seen_modules.add(module)
+        seen_tests.add(test)
+        if module in SLOW_MODULES or test in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
+    stale = [t for t in SLOW_TESTS if t.split("::")[0] in seen_modules and t not in seen_tests]
+    if stale:
+        raise pytest.UsageError(f"tests/conftest.py SLOW_TESTS names tests that do not exist: {stale}")

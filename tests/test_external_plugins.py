@@ -112,7 +112,7 @@ def _write_package(site: Path) -> Path:
 def _globalfit(site: Path, cwd: Path, *argv: str) -> subprocess.CompletedProcess:
     import os
 
-    env = {**os.environ, "PYTHONPATH": str(site)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")]))}
     return subprocess.run([sys.executable, "-m", "globalfit", *argv], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=300)
 

@@ -18,10 +18,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from globalfit import cli, report
+from globalfit import analysis, cli, report
 from globalfit.card import load_card
 from globalfit.chains import load_run
 from globalfit.runner import run_card
+from models.lmu_ltau.model import G_NULL
 
 from conftest import gminus2_card
 
@@ -165,7 +166,7 @@ def test_one_nested_run(pages, runs):
 
 def test_chi2_and_pull_at_map(pages, runs):
     run = load_run(runs["g21"])
-    c = report.chi2_at_map(run)
+    c = analysis.chi2_at_map(run)
     desc = run.manifest["likelihoods"]["gminus2"]
     # no Z′: Δa_μ = 0, so χ² = (Δa_μ(exp) / σ)² (= 17.85 for the 2021 epoch)
     assert c["mode"] == "no-zp"
@@ -188,12 +189,12 @@ def test_pull_without_zprime_coupling_is_sqrt_chi2(runs, tmp_path):
     """The no-Z′ reference card; and without g_zp the table shows √χ² with its footnote."""
     run = load_run(runs["g21"])
     raw = dict(run.card)
-    assert report._reference_raw(raw)["params"]["g_zp"] == report.G_REFERENCE
-    assert report._reference_raw(raw)["model"]["higgs"] == "none"
-    fake = report._Info(run, "x", "run-1", chi2={"point": {"m_zp": 1.0}, "chi2": {"gminus2": 4.0},
-                                                 "stored_chi2": {"gminus2": 4.0}, "ref_chi2": None,
-                                                 "mode": "sqrt", "logpost": 0.0, "stored_logpost": 0.0,
-                                                 "logprior": 0.0, "notes": []})
+    assert analysis.reference_card(raw)["params"]["g_zp"] == G_NULL
+    assert analysis.reference_card(raw)["model"]["higgs"] == "none"
+    fake = analysis.RunInfo(run, "x", "run-1", chi2={"point": {"m_zp": 1.0}, "chi2": {"gminus2": 4.0},
+                                                     "stored_chi2": {"gminus2": 4.0}, "ref_chi2": None,
+                                                     "mode": "sqrt", "logpost": 0.0, "stored_logpost": 0.0,
+                                                     "logprior": 0.0, "notes": []})
     html = report._chi2_section(fake)
     root = ET.fromstring(f"<div>{html}</div>")
     head, body = _rows(next(root.iter("table")))
@@ -266,12 +267,12 @@ def test_nested_and_mcmc_runs(pages):
 def test_dataset_changes():
     a = gminus2_card()
     b = gminus2_card(name="other", seed=99, likelihoods={"gminus2": {"dataset": "fnal2025-wp25"}})
-    assert report.dataset_changes([a, b]) == [{"gminus2": ("fnal2021-wp20", "fnal2025-wp25")}]
-    assert report.dataset_changes([a, dict(a)]) is None  # nothing changed
+    assert analysis.dataset_changes([a, b]) == [{"gminus2": ("fnal2021-wp20", "fnal2025-wp25")}]
+    assert analysis.dataset_changes([a, dict(a)]) is None  # nothing changed
     c = gminus2_card(likelihoods={"gminus2": {"dataset": "fnal2025-wp25"}}, model={"ordering": "IO"})
-    assert report.dataset_changes([a, c]) is None  # the model differs too
+    assert analysis.dataset_changes([a, c]) is None  # the model differs too
     d = gminus2_card(likelihoods={"gminus2": {"dataset": "fnal2025-wp25"}, "trident": {"dataset": "ccfr"}})
-    assert report.dataset_changes([a, d]) is None  # another likelihood
+    assert analysis.dataset_changes([a, d]) is None  # another likelihood
 
 
 def test_changed_data_is_flagged_and_strings_escaped(runs, tmp_path):
@@ -308,7 +309,7 @@ def test_cmd_report_default_output(runs, tmp_path, capsys):
     shutil.copytree(runs["g21"], study / "a")
     (study / "b").mkdir()
     (study / "b" / "failed.json").write_text(json.dumps({"reason": "no solution"}))
-    paths, skipped = report.expand_run_paths([study])
+    paths, skipped = analysis.expand_run_paths([study])
     assert paths == [study / "a"] and skipped == [str(study / "b")]
 
 

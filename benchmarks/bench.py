@@ -25,7 +25,7 @@ ZPRIME = {
     "params": {"m_zp": {"prior": "log-uniform", "min": 1e-3, "max": 1.0},
                "g_zp": {"prior": "log-uniform", "min": 1e-5, "max": 1e-1},
                "tan_theta": {"prior": "log-uniform", "min": 1.0, "max": 1e3}},
-    "likelihoods": {n: None for n in ("gminus2", "apv", "na62", "borexino", "trident", "babar")},
+    "likelihoods": dict.fromkeys(("gminus2", "apv", "na62", "borexino", "trident", "babar")),
 }
 NEUTRINO = {
     "name": "bench-neutrino", "model": {"ordering": "NO"},
@@ -59,7 +59,7 @@ def bench_card(raw: dict, batch: int, loop: int, repeat: int = 3) -> tuple[float
     print(f"  {'what':<46}{'points/s':>12}")
     rb = _rate(lambda: post.log_prob(theta), batch, repeat)
     rl = _rate(lambda: [post.log_prob(t[None]) for t in theta[:loop]], loop)
-    print(f"  {'joint log posterior, batch of %d' % batch:<46}{rb:>12.3g}")
+    print(f"  {f'joint log posterior, batch of {batch}':<46}{rb:>12.3g}")
     print(f"  {'joint log posterior, one point per call':<46}{rl:>12.3g}")
     print(f"  {'ratio':<46}{rb / rl:>12.0f}")
     with np.errstate(all="ignore"):

@@ -55,9 +55,9 @@ def bench_ordering(tmp: Path) -> None:
 def bench_overhead() -> None:
     import dynesty
 
+    from globalfit import samplers
     from globalfit.card import load_card
     from globalfit.posterior import Posterior
-    from globalfit import samplers
 
     raw = yamlio_load(ROOT / "examples" / "ordering.yaml")
     raw = {k: v for k, v in raw.items() if k not in ("variants", "compare")}

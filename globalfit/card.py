@@ -8,7 +8,6 @@ values may carry a unit ("10 MeV", see globalfit.units); they are stored in the 
 from __future__ import annotations
 
 import copy
-import difflib
 import hashlib
 import json
 import math
@@ -16,16 +15,17 @@ import re
 import types
 import typing
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal, Mapping, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model, model_validator
 
 from globalfit import likelihood as registry
+from globalfit import model as models
 from globalfit import units, yamlio
 from globalfit.errors import CardError, CardWarning, GlobalfitError, Problem, did_you_mean
-from globalfit import model as models
 from globalfit.model import DEFAULT_MODEL, ModelChoice
 from globalfit.params import Catalogue, Fixed, LogUniform, Normal, ParameterInfo, Prior, Uniform, parameter_info
 
@@ -64,7 +64,8 @@ class EmceeSettings(_Strict):
     steps: Int = Field(4000, ge=1, description="steps per walker, burn-in included")
     burn: Int = Field(1000, ge=0, description="initial steps discarded")
     thin: Int = Field(1, ge=1, description="keep every thin-th step")
-    moves: Literal["stretch", "de"] = Field("stretch", description="stretch (emcee default) or de (differential evolution)")
+    moves: Literal["stretch", "de"] = Field("stretch",
+                                            description="stretch (emcee default) or de (differential evolution)")
 
     @model_validator(mode="after")
     def _burn_below_steps(self):
@@ -319,8 +320,8 @@ def _parse_prior(name: str, spec: Any, problems: list[Problem], catalogue: Catal
             return None
     kind = spec["prior"]
     if kind not in _PRIOR_SPECS:
-        problems.append(Problem(f"{path}.prior", f"unknown prior {format_value(kind)}; allowed: {', '.join(_PRIOR_SPECS)}"
-                                                 f"{did_you_mean(kind, list(_PRIOR_SPECS))}"))
+        problems.append(Problem(f"{path}.prior", f"unknown prior {format_value(kind)}; allowed: "
+                                                 f"{', '.join(_PRIOR_SPECS)}{did_you_mean(kind, list(_PRIOR_SPECS))}"))
         return None
     parsed = _validate(_PRIOR_SPECS[kind], spec, path, problems)
     if parsed is None:
@@ -406,7 +407,7 @@ def _strict_bool(ann: Any) -> Any:
     if ann is bool:
         return Bool
     if typing.get_origin(ann) in (Union, types.UnionType) and bool in typing.get_args(ann):
-        return Union[tuple(Bool if a is bool else a for a in typing.get_args(ann))]
+        return Union[tuple(Bool if a is bool else a for a in typing.get_args(ann))]  # noqa: UP007
     return ann
 
 
@@ -422,7 +423,7 @@ def _parse_likelihoods(raw: Any, problems: list[Problem]) -> dict[str, PluginCon
         problems.append(Problem("likelihoods", "at least one likelihood is required; see `globalfit list`"))
         return {}
     if isinstance(raw, list) and all(isinstance(x, str) for x in raw):
-        raw = {x: None for x in raw}
+        raw = dict.fromkeys(raw)
     if not isinstance(raw, Mapping):
         problems.append(Problem("likelihoods", f"expected a mapping plugin name → settings, got {format_value(raw)}"))
         return {}
@@ -669,7 +670,8 @@ def build_card(raw: dict, src: str, default_name: str, problems: list[Problem]) 
     else:
         for pname, spec in raw_params.items():
             if not isinstance(pname, str) or not _PARAM_RE.match(pname):
-                problems.append(Problem(f"params.{pname}", "a parameter name must be an identifier (letters, digits, _)"))
+                problems.append(Problem(f"params.{pname}",
+                                        "a parameter name must be an identifier (letters, digits, _)"))
                 continue
             prior = _parse_prior(pname, spec, problems, catalogue)
             if prior is not None:
@@ -745,8 +747,9 @@ def _cross_checks(model: ModelChoice, params: dict[str, Prior], likes: dict[str,
     if ndim == 0:
         problems.append(Problem("params", "every parameter is fixed: nothing to sample (use `globalfit eval`)"))
     if sampler is not None and sampler.name == "emcee" and sampler.emcee.walkers < 2 * ndim:
-        problems.append(Problem("sampler.emcee.walkers", f"emcee needs at least 2 × {ndim} = {2 * ndim} walkers "
-                                                         f"for {ndim} sampled parameters (got {sampler.emcee.walkers})"))
+        problems.append(Problem("sampler.emcee.walkers",
+                                f"emcee needs at least 2 × {ndim} = {2 * ndim} walkers for {ndim} sampled parameters "
+                                f"(got {sampler.emcee.walkers})"))
     return problems
 
 

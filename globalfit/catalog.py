@@ -18,11 +18,12 @@ import hashlib
 import importlib.resources
 import os
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from globalfit import yamlio
 from globalfit.errors import DataError
@@ -114,7 +115,7 @@ def _catalogs(root: Path) -> list[tuple[Path, str | None]]:
     return [(p, p.parent.name) for p in sorted(root.glob(f"*/{CATALOG}"))] + top
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalog(root: str, experiment: str | None = None) -> tuple[CatalogEntry, ...]:
     """The entries of a data root: every catalog of it (the top-level one is required), or with `experiment`
     only <root>/<experiment>/catalog.yaml (a registered root)."""
@@ -194,7 +195,7 @@ def recording() -> Iterator[dict[str, str]]:
         del _RECORDERS[next(i for i, f in enumerate(_RECORDERS) if f is files)]  # by identity, not by value
 
 
-@lru_cache(maxsize=None)
+@cache
 def _verified(path: str, sha: str, mtime: float, listed_in: str) -> Path:
     actual = sha256_of(Path(path))
     if actual != sha:

@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from globalfit import catalog, yamlio
-from globalfit.yamlio import json_default
+from globalfit import yamlio
 from globalfit.errors import RunError
 from globalfit.params import parameter_info
+from globalfit.yamlio import json_default
 
 if TYPE_CHECKING:
     import xarray
@@ -262,7 +262,8 @@ class Run:
             ds = self.idata["nested"]
             missing = [n for n in names if n not in ds]
             if missing:
-                raise RunError(f"{self.path}: no variable(s) {', '.join(missing)}; available: {', '.join(ds.data_vars)}")
+                raise RunError(f"{self.path}: no variable(s) {', '.join(missing)}; "
+                               f"available: {', '.join(ds.data_vars)}")
             x = np.column_stack([ds[n].values for n in names])
             w = np.exp(ds["log_weight"].values)
             return x, w / w.sum()

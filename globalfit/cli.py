@@ -30,7 +30,8 @@ def default_card_path() -> Path:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="globalfit", description="Bayesian global fits of the gauged U(1)_{Lμ−Lτ} model.")
     p.add_argument("--version", action="version", version=f"globalfit {_version()}")
-    sub = p.add_subparsers(dest="command", metavar="{run,eval,summary,corner,compare,report,tension,profile,plane,texture-plot,list,data}")
+    sub = p.add_subparsers(dest="command", metavar="{run,eval,summary,corner,compare,report,tension,profile,plane,"
+                                                   "texture-plot,list,data}")
 
     r = sub.add_parser("run", help="sample a run card and store the run (without CARD: the default fit)")
     r.add_argument("card", nargs="?", help="run card (YAML); default: the packaged default fit")
@@ -43,8 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     r.add_argument("--variant", action="append", metavar="NAME", help="study cards: run only these variants")
     r.add_argument("--jobs", type=int, default=1, metavar="N", help="study cards: run N variants in parallel")
-    r.add_argument("--resume", action="store_true", help="continue from <out>/checkpoint (refused if the card differs); "
-                                                          "a finished run is left as it is")
+    r.add_argument("--resume", action="store_true",
+                   help="continue from <out>/checkpoint (refused if the card differs); a finished run is left as it is")
     r.add_argument("--force", action="store_true", help="overwrite a finished run or discard a checkpoint in the "
                                                          "output directory")
     r.add_argument("--epoch", metavar="NAME", help="switch every likelihood to the datasets of a data epoch "
@@ -53,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     e = sub.add_parser("eval", help="evaluate every quantity and likelihood at one point")
     e.add_argument("card")
     e.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                   help="a parameter value, a model option or a dotted card path; unset parameters take their prior median")
+                   help="a parameter value, a model option or a dotted card path; unset parameters take their "
+                        "prior median")
     e.add_argument("--json", action="store_true", help="print one JSON object")
     e.add_argument("--variant", metavar="NAME", help="study cards: the variant to evaluate")
 
@@ -336,7 +338,8 @@ def cmd_plane(args) -> int:
     plane = compute_plane(card, m_range, g_range, args.points, point)
     out = args.output or f"plane-{card.name}.png"
     if Path(out).suffix.lower() not in (".png", ".pdf"):
-        raise CardError([Problem("-o", f"unsupported file type '{Path(out).suffix}'; use .png or .pdf")], source="plane")
+        raise CardError([Problem("-o", f"unsupported file type '{Path(out).suffix}'; use .png or .pdf")],
+                        source="plane")
     datasets = ", ".join(f"{k}: {c.dataset}" for k, c in card.likelihoods.items() if c.dataset)
     model = card.model.plugin.describe(card.model.options)
     fixed = ", ".join(f"{k} = {v:g}" for k, v in plane.fixed.items())
@@ -361,7 +364,8 @@ def cmd_corner(args) -> int:
     runs = [load_run(r) for r in args.runs]
     out = args.output or str(Path(args.runs[0]) / "corner.png")
     if Path(out).suffix.lower() not in (".png", ".pdf"):
-        raise CardError([Problem("-o", f"unsupported file type '{Path(out).suffix}'; use .png or .pdf")], source="corner")
+        raise CardError([Problem("-o", f"unsupported file type '{Path(out).suffix}'; use .png or .pdf")],
+                        source="corner")
     path = corner_plot(runs, args.params, out)
     print(f"globalfit: wrote {path}")
     return 0

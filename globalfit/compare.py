@@ -124,7 +124,7 @@ def _odds_text(ln_b: float) -> str:
 def format_comparison(rows: list[dict], title: str | None = None) -> str:
     ref = rows[0]["name"]
     lines = [title] if title else []
-    quantities = [q for q in (rows[0].get("ranges") or next((r.get("ranges") for r in rows if r.get("ranges")), {}))]
+    quantities = list(rows[0].get("ranges") or next((r.get("ranges") for r in rows if r.get("ranges")), {}))
     w = max(28, max(len(r["name"]) for r in rows) + 2)
     lnb_head = f"ln B vs {ref}" if len(ref) < 18 else "ln B vs first"
     head = f"{'run':<{w}}{'ln Z':>18}{lnb_head:>26}{'odds':>16}{'P':>9}  {'evidence':<34}"

@@ -2,7 +2,7 @@
 inputs of an earlier analysis (``--epoch seeds``) or the latest ones (``--epoch latest``)."""
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from globalfit import catalog
 from globalfit import likelihood as registry

@@ -13,8 +13,8 @@ A NaN produced by any provider at a point inside the domain is a bug and raises.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping
 
 import numpy as np
 
@@ -89,7 +89,7 @@ class QuantitySet:
 
         return add
 
-    def __add__(self, other: "QuantitySet") -> "QuantitySet":
+    def __add__(self, other: QuantitySet) -> QuantitySet:
         out = QuantitySet()
         out.providers = [*self.providers, *other.providers]
         out.info = {**other.info, **self.info}

@@ -3,7 +3,7 @@ of large Δχ² tables (used for the NuFIT tables, data/nufit/convert_nufit.py).
 from __future__ import annotations
 
 import lzma
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

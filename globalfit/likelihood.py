@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import inspect
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -70,7 +71,7 @@ class Likelihood:
         return param.default
 
     @classmethod
-    def option_specs(cls) -> dict[str, "OptionSpec"]:
+    def option_specs(cls) -> dict[str, OptionSpec]:
         """The options of ``__init__`` other than `dataset`: name → spec (default, type, choices)."""
         sig = inspect.signature(cls.__init__)
         try:

@@ -27,7 +27,7 @@ def upper_limit_loglike(x: ArrayLike, x_ul: ArrayLike, cl: float = 0.90, shape: 
     has = np.isfinite(x_ul) & (x_ul > 0)
     ratio = np.where(has, x / np.where(has, x_ul, 1.0), 0.0)
     if shape == "poisson":
-        return -(-math.log1p(-cl)) * ratio
+        return math.log1p(-cl) * ratio  # −s, s = −ln(1 − CL)·X/X_UL
     if shape == "half-gaussian":
         z = float(ndtri(0.5 * (1.0 + cl)))
         return -0.5 * (z * ratio) ** 2

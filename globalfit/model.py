@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import dataclasses
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 
 from globalfit.graph import Provider, QuantityInfo, QuantitySet  # noqa: F401  (re-exported for model authors)
 from globalfit.params import ParameterInfo

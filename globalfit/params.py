@@ -8,8 +8,8 @@ parameter means (unit, allowed range, label) is declared by the physics model or
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import numpy as np
 from scipy import special

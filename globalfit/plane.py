@@ -8,7 +8,6 @@ model) are shaded.
 """
 from __future__ import annotations
 
-import copy
 import dataclasses
 from pathlib import Path
 
@@ -136,7 +135,8 @@ def parse_range(text: str, what: str) -> tuple[float, float]:
     try:
         lo, hi = (float(x) for x in text.split(":"))
     except ValueError:
-        raise CardError([Problem(what, f"expected LO:HI (two positive numbers), got {text!r}")], source="plane") from None
+        raise CardError([Problem(what, f"expected LO:HI (two positive numbers), got {text!r}")],
+                        source="plane") from None
     if not (0 < lo < hi):
         raise CardError([Problem(what, f"expected 0 < LO < HI, got {text!r}")], source="plane")
     return lo, hi

@@ -67,7 +67,7 @@ def corner_plot(runs: list[Run], params: list[str] | None = None, out: str | Pat
     fig = None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # corner warns on too few points in a contour level
-        for k, ((x, w), run) in enumerate(zip(data, runs)):
+        for k, (x, w) in enumerate(data):
             color = COLORS[k % len(COLORS)]
             fig = corner.corner(
                 x, weights=w, fig=fig, range=ranges, labels=labels, bins=bins, smooth=1.0, color=color,

@@ -6,8 +6,9 @@ when the plugin is asked for (and by `globalfit list`) instead of breaking every
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib.metadata import entry_points
-from typing import Any, Callable
+from typing import Any
 
 from globalfit.errors import GlobalfitError, did_you_mean
 
@@ -52,7 +53,8 @@ class Registry:
                                              f"{type(exc).__name__}: {exc}")
                     continue
                 if cls.name in found and origins[cls.name] != ep.value:
-                    self._failed[cls.name] = f"two {self.kind}s are named '{cls.name}': {origins[cls.name]} and {ep.value}"
+                    self._failed[cls.name] = (f"two {self.kind}s are named '{cls.name}': {origins[cls.name]} "
+                                              f"and {ep.value}")
                     found.pop(cls.name)
                     continue
                 found[cls.name] = cls

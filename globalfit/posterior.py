@@ -11,7 +11,6 @@ from globalfit.card import Card, model_graph
 from globalfit.errors import LikelihoodNaNError
 from globalfit.params import ParameterSpace
 
-
 _HEAP_TUNED: bool | None = None  # None: not tried yet
 
 

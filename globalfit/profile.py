@@ -10,8 +10,8 @@ falls between grid points.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from scipy.optimize import minimize
@@ -158,8 +158,8 @@ def format_profile(p: Profile, bayes: dict | None = None) -> str:
 
 
 def plot_profile(p: Profile, out, bayes: dict | None = None):
-    from globalfit.plots import pyplot
     from globalfit.params import parameter_info
+    from globalfit.plots import pyplot
 
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6.2, 4.2))

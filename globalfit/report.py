@@ -44,9 +44,24 @@ from typing import Any
 
 import numpy as np
 
-from globalfit.analysis import (BOOKKEEPING, RHAT_WARN, SAMPLER_BOOKKEEPING, TAU_WARN, RunInfo, collect_run,
-                                data_provenance, dataset_changes, evidence_rows, expand_run_paths, labelled,
-                                mcmc_diagnostics, moved_rows, null_description, run_labels, signed_root)
+from globalfit.analysis import (
+    BOOKKEEPING,
+    RHAT_WARN,
+    SAMPLER_BOOKKEEPING,
+    TAU_WARN,
+    RunInfo,
+    collect_run,
+    data_provenance,
+    dataset_changes,
+    evidence_rows,
+    expand_run_paths,
+    labelled,
+    mcmc_diagnostics,
+    moved_rows,
+    null_description,
+    run_labels,
+    signed_root,
+)
 from globalfit.analysis import format_number as _num
 from globalfit.chains import CARD_FILE, Run, load_run
 from globalfit.errors import GlobalfitError, RunError
@@ -216,8 +231,9 @@ def _diagnostics_section(info: RunInfo) -> _H:
                  ("proposal", r.get("sample", "—"))]
     else:
         acc = np.asarray(r.get("acceptance_fraction") or [], dtype=float)
-        items = [("acceptance fraction", f"mean {_num(r.get('mean_acceptance_fraction', acc.mean() if acc.size else None), 3)}"
-                  + (f", walkers {_num(acc.min(), 3)} – {_num(acc.max(), 3)} ({acc.size} walkers)" if acc.size else "")),
+        mean_acc = r.get("mean_acceptance_fraction", acc.mean() if acc.size else None)
+        spread = f", walkers {_num(acc.min(), 3)} – {_num(acc.max(), 3)} ({acc.size} walkers)" if acc.size else ""
+        items = [("acceptance fraction", f"mean {_num(mean_acc, 3)}{spread}"),
                  ("steps after burn-in", _num(r.get("steps_after_burn"))),
                  ("coordinates", r.get("coordinates", "—"))]
     outside = r.get("points_outside_domain")
@@ -574,7 +590,8 @@ def write_report(paths: list[str | Path | Run], out: str | Path, tension: dict[s
         content = _run_body(i)
         head = f"{_e(i.label)} — {_e(i.run.sampler)}"
         if multi:
-            body.append(f'<details class="run" id="{i.anchor}" open="open"><summary>{head}</summary>{content}</details>')
+            body.append(f'<details class="run" id="{i.anchor}" open="open"><summary>{head}</summary>'
+                        f'{content}</details>')
         else:
             body.append(f'<section id="{i.anchor}"><h2>{head}</h2>{content}</section>')
     body.append(_definitions(infos))

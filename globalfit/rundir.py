@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime
 import os
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from globalfit.errors import RunError
 

@@ -1,11 +1,10 @@
 """Run a card end to end: build the posterior, sample, store the run directory."""
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
-
-import json
 
 import numpy as np
 

@@ -17,13 +17,23 @@ from __future__ import annotations
 import copy
 import json
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from globalfit import yamlio
-from globalfit.card import (NAME_RE, TOP_LEVEL_KEYS, Card, apply_overrides, build_card, did_you_mean, format_value,
-                            read_source, set_dotted)
+from globalfit.card import (
+    NAME_RE,
+    TOP_LEVEL_KEYS,
+    Card,
+    apply_overrides,
+    build_card,
+    did_you_mean,
+    format_value,
+    read_source,
+    set_dotted,
+)
 from globalfit.errors import CardError, Problem
 
 STUDY_KEYS = ("variants", "compare")
@@ -137,8 +147,8 @@ def _parse_groups(spec: Any, variants: list[str], problems: list[Problem]) -> li
             quantities = []
         missing = [v for v in g["runs"] if v not in variants]
         for v in missing:
-            problems.append(Problem(f"{path}.runs", f"unknown variant {format_value(v)}; variants: {', '.join(variants)}"
-                                                    f"{did_you_mean(v, variants)}"))
+            problems.append(Problem(f"{path}.runs", f"unknown variant {format_value(v)}; variants: "
+                                                    f"{', '.join(variants)}{did_you_mean(v, variants)}"))
         if not missing:
             groups.append((str(g.get("title") or " vs ".join(g["runs"])), list(g["runs"]), tuple(quantities)))
     return groups
@@ -224,7 +234,8 @@ def _run_parallel(study: Study, names: list[str], jobs: int, progress: bool | No
                 queue.clear()
             while queue and len(running) < jobs and stop_sig is None:
                 name = queue.pop(0)
-                proc = ctx.Process(target=_worker, args=(study.cards[name], False if progress is False else name, resume, force, name))
+                label = False if progress is False else name
+                proc = ctx.Process(target=_worker, args=(study.cards[name], label, resume, force, name))
                 proc.start()
                 running[name], started[name] = proc, time.monotonic()
                 print(f"globalfit: [{name}] started ({len(codes) + len(running)}/{len(names)})", file=log)

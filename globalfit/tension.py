@@ -134,7 +134,8 @@ def leave_one_out(run: Run, optimise: bool = True, rerun: bool = False, workdir=
 
 
 def format_tension(rows: list[dict]) -> str:
-    head = f"{'likelihood':<14}{'χ² at MAP':>11}{'Δχ²_add':>10}{'χ²_PG':>9}{'p (1 dof)':>11}{'ESS':>8}  largest shifts without it [σ]"
+    head = (f"{'likelihood':<14}{'χ² at MAP':>11}{'Δχ²_add':>10}{'χ²_PG':>9}{'p (1 dof)':>11}{'ESS':>8}"
+            "  largest shifts without it [σ]")
     lines = [head, "-" * len(head)]
     for r in rows:
         shifts = sorted(r["shifts"].items(), key=lambda kv: -abs(kv[1]))[:3]

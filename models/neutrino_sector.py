@@ -1,7 +1,7 @@
-"""The light-neutrino sector of a model with a seesaw: its parameters (PDG convention, as NuFIT; card
-units) and derived quantities (docs/physics/neutrino.md): masses from the lightest mass and the splittings, or from a
-two-zero texture (docs/physics/neutrino.md#two-zero-textures), Σm_ν, m_β, m_ββ. Inside the graph masses are in eV, splittings in eV², phases
-in radians. `PARAMETERS` and `QUANTITIES` are included by the models that have this sector.
+"""The light-neutrino sector of a model with a seesaw: its parameters (PDG convention, as NuFIT; card units) and
+derived quantities (docs/physics/neutrino.md): masses from the lightest mass and the splittings, or from a two-zero
+texture (docs/physics/neutrino.md#two-zero-textures), Σm_ν, m_β, m_ββ. Inside the graph masses are in eV, splittings
+in eV², phases in radians. `PARAMETERS` and `QUANTITIES` are included by the models that have this sector.
 """
 from __future__ import annotations
 
@@ -48,7 +48,8 @@ _TEXTURE_OUT = ("m1", "m2", "m3", "alpha21", "alpha31", "dm3lsq", "m_lightest")
 @quantity(_TEXTURE_OUT, needs=("s12sq", "s13sq", "s23sq", "delta_cp", "dm21sq"), options=("texture", "ordering"),
           domain=True, when={"texture": ("B3", "B4", "C")},
           units={"m1": "eV", "m2": "eV", "m3": "eV"}, labels=_MASS_LABELS,
-          description="two-zero texture (docs/physics/neutrino.md#two-zero-textures): the masses, Majorana phases and Δm²3ℓ that solve the texture's "
+          description="two-zero texture (docs/physics/neutrino.md#two-zero-textures): the masses, Majorana phases "
+                      "and Δm²3ℓ that solve the texture's "
                       "zero conditions exactly; outside the model where no solution has the ordering. (alpha21, "
                       "alpha31, dm3lsq, m_lightest are stored in the units of the parameters of the same name.)")
 def _texture(s12sq, s13sq, s23sq, delta_cp, dm21sq, texture, ordering):

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import gminus2_card
 
 import globalfit
 from globalfit import cli, parallel
@@ -17,8 +18,6 @@ from globalfit.card import load_card
 from globalfit.chains import Run, load_run
 from globalfit.runner import run_card
 from globalfit.summary import summarize
-
-from conftest import gminus2_card
 
 PACKAGE = Path(globalfit.__file__).parent
 

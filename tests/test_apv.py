@@ -1,12 +1,13 @@
-"""Cs atomic parity violation (likelihoods/apv/NOTES.md): the data against the published numbers, the notes' sanity values, and
-the sign and normalisation of ΔQ_W against an independent computation from the Z′ couplings.
+"""Cs atomic parity violation (likelihoods/apv/NOTES.md): the data against the published numbers, the notes' sanity
+values, and the sign and normalisation of ΔQ_W against an independent computation from the Z′ couplings.
 
-Record of the sign question of likelihoods/apv/NOTES.md (details in the docstring of likelihoods/apv/likelihood.py): the bodies of arXiv:2401.17613,
-1203.2947, 1205.2709 and 1402.3620 were not readable with the project's search tools (abstracts only), so
-the relative sign is fixed here by deriving ΔQ_W from the Z′ couplings (test_delta_qw_from_the_zprime_couplings):
-ΔQ_W = δ² f Q_W^SM + 4Z (e/g_Z) ε δ (m_Z/m_Z′) f with a PLUS sign for L ⊃ −eεZ′J_em − ε_Z g_Z Z′J_Z, the
-DLM parametrisation; in the model ε > 0 and δ > 0, so the two terms cancel partly. The consistent
-s_W c_W is e(0)/g_Z = 0.4088 (`sw_cw: tree`), not the MS-bar (0.4216, coefficient 92.75) or low-energy value.
+Record of the sign question of likelihoods/apv/NOTES.md (details in the docstring of likelihoods/apv/likelihood.py):
+the bodies of arXiv:2401.17613, 1203.2947, 1205.2709 and 1402.3620 were not readable with the project's search tools
+(abstracts only), so the relative sign is fixed here by deriving ΔQ_W from the Z′ couplings
+(test_delta_qw_from_the_zprime_couplings): ΔQ_W = δ² f Q_W^SM + 4Z (e/g_Z) ε δ (m_Z/m_Z′) f with a PLUS sign for L ⊃
+−eεZ′J_em − ε_Z g_Z Z′J_Z, the DLM parametrisation; in the model ε > 0 and δ > 0, so the two terms cancel partly. The
+consistent s_W c_W is e(0)/g_Z = 0.4088 (`sw_cw: tree`), not the MS-bar (0.4216, coefficient 92.75) or low-energy
+value.
 """
 import math
 
@@ -56,8 +57,8 @@ def test_default_dataset_and_sm_chi2():
 
 # ----------------------------------------------------------------------------------------- sanity values
 def test_simplest_model_at_30_mev():
-    """likelihoods/apv/NOTES.md: χ² ≈ 43 at m_Z′ = 30 MeV, g = 6.2e−4 in the simplest model = `higgs: doublet` (tanθ = 0,
-    δ = tanβ = 0.205) with the loop kinetic mixing ε = g/69.3."""
+    """likelihoods/apv/NOTES.md: χ² ≈ 43 at m_Z′ = 30 MeV, g = 6.2e−4 in the simplest model = `higgs: doublet` (tanθ =
+    0, δ = tanβ = 0.205) with the loop kinetic mixing ε = g/69.3."""
     q = _doublet_point(0.03, 6.2e-4)
     assert q["delta_zzp"][0] == pytest.approx(0.2048, abs=1e-4)
     chi2 = {k: -2 * AtomicParityViolation(sw_cw=k).loglike(q)[0] for k in SW_CW}
@@ -66,8 +67,8 @@ def test_simplest_model_at_30_mev():
 
 
 def test_near_cancellation_at_10_mev_and_the_sign_decides():
-    """likelihoods/apv/NOTES.md: in the doublet model at 10 MeV (g = 5.03e−4) the two terms nearly cancel (χ² ≈ 0.4, the SM
-    value); with the opposite relative sign χ² would be ≈ 8."""
+    """likelihoods/apv/NOTES.md: in the doublet model at 10 MeV (g = 5.03e−4) the two terms nearly cancel (χ² ≈ 0.4,
+    the SM value); with the opposite relative sign χ² would be ≈ 8."""
     q = _doublet_point(0.01, 5.03e-4)
     like = AtomicParityViolation()
     f = 0.01**2 / (0.01**2 + Q_CS**2)

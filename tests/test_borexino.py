@@ -1,5 +1,5 @@
-"""Borexino ⁷Be ν–e likelihood (likelihoods/borexino/NOTES.md): cross sections against independent integrations and a published
-conversion, MSW limits, the Z′ chirality/sign structure (the SM Z treated as a "Z′"), sanity values, the
+"""Borexino ⁷Be ν–e likelihood (likelihoods/borexino/NOTES.md): cross sections against independent integrations and a
+published conversion, MSW limits, the Z′ chirality/sign structure (the SM Z treated as a "Z′"), sanity values, the
 vectorized plugin, and a factor-of-2 cross-check against the Darkcast recast limit."""
 import math
 
@@ -19,7 +19,8 @@ TO_CM2 = ns.HBARC_GEV_CM**2
 
 
 def _loop_q(m, g, gv=None, ga=0.0, g_nue=0.0):
-    """Plugin inputs for the loop-mixing model, g_V,e = −e g/69.3 (docs/physics/zprime.md#kinetic-mixing), arrays of shape (n,)."""
+    """Plugin inputs for the loop-mixing model, g_V,e = −e g/69.3 (docs/physics/zprime.md#kinetic-mixing), arrays of
+    shape (n,)."""
     m, g = (a.copy() for a in np.broadcast_arrays(np.atleast_1d(np.asarray(m, float)), np.atleast_1d(np.asarray(g, float))))
     gv = -E_CHARGE * g / 69.3 if gv is None else np.broadcast_to(gv, g.shape)
     return {"m_zp": m, "g_zp": g, "gv_e": gv, "ga_e": np.broadcast_to(ga, g.shape) * 1.0,
@@ -49,7 +50,8 @@ def test_sm_cross_section_against_quad(scheme, e_nu):
 
 
 def test_tree_cross_section_closed_form():
-    # ∫₀^Tm dσ/dT with constant couplings, integrated by hand: g_L² Tm + g_R² E/3 [1 − (1 − Tm/E)³] − g_L g_R m_e Tm²/(2E²)
+    # ∫₀^Tm dσ/dT with constant couplings, integrated by hand: g_L² Tm + g_R² E/3 [1 − (1 − Tm/E)³] − g_L g_R m_e
+    # Tm²/(2E²)
     e, s2 = E862, S2W_LOW
     tm = 2 * e * e / (M_E + 2 * e)
     pref = 2 * G_F**2 * M_E / math.pi * TO_CM2
@@ -133,8 +135,9 @@ def test_pee_vectorized_over_parameters():
 
 # ------------------------------------------------------------------------------------ Z′ sign structure
 def test_z_boson_as_zprime_reproduces_nc_couplings():
-    # The SM Z: L ⊃ −g_Z Z J_Z, J_Z = Σ f̄γ(T₃P_L − Q s²)f, g_Z = 2 m_Z/v. In the Z′ conventions:
-    # h_ν = g_Z/2 (T₃ = ½, left-handed); electron g_V = g_Z(−¼ + s²), g_A = −g_Z/4 (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing with ε_Z g_Z → g_Z).
+    # The SM Z: L ⊃ −g_Z Z J_Z, J_Z = Σ f̄γ(T₃P_L − Q s²)f, g_Z = 2 m_Z/v. In the Z′ conventions: h_ν = g_Z/2 (T₃ = ½,
+    # left-handed); electron g_V = g_Z(−¼ + s²), g_A = −g_Z/4 (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing
+    # with ε_Z g_Z → g_Z).
     g_z = 2 * M_Z / V_HIGGS
     s2 = S2W_LOW
     dgl, dgr = ns.zprime_shifts(1e-9, M_Z, g_z / 2, g_z * (-0.25 + s2), -g_z / 4)

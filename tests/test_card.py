@@ -4,13 +4,12 @@ import subprocess
 import sys
 
 import pytest
+from conftest import gminus2_card
 
 from globalfit import cli, yamlio
 from globalfit.card import load_card, load_card_and_point
 from globalfit.errors import CardError
 from globalfit.params import Fixed, LogUniform
-
-from conftest import gminus2_card
 
 
 def _write(tmp_path, card) -> str:

@@ -7,15 +7,14 @@ import sys
 import warnings
 
 import pytest
+from conftest import gminus2_card, oscillation_params
 
-from globalfit import catalog, cli, yamlio
 from globalfit import card as cardmod
+from globalfit import catalog, cli, yamlio
 from globalfit.card import load_card, load_card_and_point
 from globalfit.errors import CardError, DataError
 from globalfit.likelihood import Likelihood
 from globalfit.params import Fixed, LogUniform, Normal
-
-from conftest import gminus2_card, oscillation_params
 
 CARD = """\
 name: t

@@ -10,12 +10,11 @@ import time
 
 import numpy as np
 import pytest
+from conftest import gminus2_card
 
 from globalfit import yamlio
 from globalfit.chains import load_run
 from globalfit.samplers.checkpoint import read_file
-
-from conftest import gminus2_card
 
 
 def _card(tmp_path, name, sampler, **over) -> str:

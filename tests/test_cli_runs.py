@@ -4,12 +4,11 @@ import json
 
 import numpy as np
 import pytest
+from conftest import gminus2_card
 
 from globalfit import cli, yamlio
 from globalfit.chains import load_run
 from globalfit.physics.zprime import delta_a_mu
-
-from conftest import gminus2_card
 
 
 @pytest.fixture(scope="module")

@@ -4,13 +4,12 @@ import json
 
 import numpy as np
 import pytest
+from conftest import gaussian_plugin
 
 from globalfit import cli, yamlio
 from globalfit.compare import jeffreys
-from globalfit.study import load_study
 from globalfit.errors import CardError
-
-from conftest import gaussian_plugin
+from globalfit.study import load_study
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ def test_half_normal_reproduces_the_95_percent_limit(dataset, limit):
 
 
 def test_desi_dr2_at_the_minimal_masses():
-    # likelihoods/cosmology/NOTES.md: χ² = 3.2 at the NO minimum (Σ = 0.0587 eV). At the IO minimum (Σ = 0.0990 eV, NuFIT 5.2)
-    # the half-normal gives 9.13 (the rounder 9.3 sometimes quoted corresponds to Σ ≈ 0.100 eV).
+    # likelihoods/cosmology/NOTES.md: χ² = 3.2 at the NO minimum (Σ = 0.0587 eV). At the IO minimum (Σ = 0.0990 eV,
+    # NuFIT 5.2) the half-normal gives 9.13 (the rounder 9.3 sometimes quoted corresponds to Σ ≈ 0.100 eV).
     lk = CosmologySumMnu("desi-dr2")
     no = sum_masses(*masses(0.0, 7.41e-5, 2.507e-3, "NO")[:3])
     io = sum_masses(*masses(0.0, 7.41e-5, -2.486e-3, "IO")[:3])

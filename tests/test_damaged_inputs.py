@@ -28,15 +28,15 @@ import random
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import h5py
 import numpy as np
 import pytest
 import yaml
-
 from conftest import gminus2_card, oscillation_params
+
 from globalfit import catalog, cli, epochs, yamlio
 from globalfit import likelihood as registry
 from globalfit.card import load_card

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import gminus2_card
 
 from globalfit import catalog, cli, yamlio
 from globalfit import likelihood as registry
@@ -24,8 +25,6 @@ from globalfit.chains import load_run
 from globalfit.likelihood import Likelihood
 from globalfit.runner import run_card
 from globalfit.samplers import engines
-
-from conftest import gminus2_card
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY_EMCEE = {"name": "emcee", "progress": False, "emcee": {"walkers": 8, "steps": 30, "burn": 10}}

@@ -6,10 +6,10 @@ import math
 
 import numpy as np
 import pytest
+from conftest import oscillation_params
 from scipy.integrate import quad
 from scipy.interpolate import RegularGridInterpolator
 
-from conftest import oscillation_params
 from globalfit.card import load_card
 from globalfit.grids import GridInterpolator, _Locator
 from globalfit.physics import nue_scattering as ns

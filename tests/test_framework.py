@@ -4,16 +4,16 @@ import shutil
 
 import numpy as np
 import pytest
+from conftest import gminus2_card
 
-from globalfit import catalog, likelihood as registry
+from globalfit import catalog
+from globalfit import likelihood as registry
 from globalfit.card import load_card
 from globalfit.errors import DataError, LikelihoodNaNError
-from globalfit.likelihood import Likelihood
 from globalfit.graph import PlanError, Provider
 from globalfit.graph import QuantityGraph as Model
+from globalfit.likelihood import Likelihood
 from globalfit.posterior import Posterior
-
-from conftest import gminus2_card
 
 
 def test_plan_orders_dependencies_and_reports_missing():
@@ -83,7 +83,8 @@ def test_builtin_plugin_found_through_entry_points():
 
 
 def test_gminus2_datasets_match_spec_table():
-    # docs/physics/zprime.md#muon-g-2 (×1e-11): 251 ± 59, 249 ± 48, 38 ± 63 (rounded there), plus final exp vs WP20 261 ± 45
+    # docs/physics/zprime.md#muon-g-2 (×1e-11): 251 ± 59, 249 ± 48, 38 ± 63 (rounded there), plus final exp vs WP20
+    # 261 ± 45
     from likelihoods.gminus2 import MuonGMinus2
 
     expected = {"fnal2021-wp20": (251, 59), "fnal2023-wp20": (249, 48), "fnal2025-wp25": (38, 63),

@@ -10,6 +10,7 @@ from typing import Literal
 
 import numpy as np
 import pytest
+from conftest import gminus2_card
 
 from globalfit import cli
 from globalfit import likelihood as registry
@@ -20,8 +21,6 @@ from globalfit.likelihood import Likelihood
 from globalfit.model import PhysicsModel, get_model, register_model, unregister_model
 from globalfit.params import ParameterInfo
 from globalfit.runner import run_card
-
-from conftest import gminus2_card
 
 # ------------------------------------------------------------------------------------------- a toy model
 TOY_Q = QuantitySet()

@@ -3,11 +3,11 @@ finite steep penalty outside the tables, and an oscillation-only fit reproducing
 import numpy as np
 import pytest
 
+from globalfit import catalog
 from globalfit.card import load_card
 from globalfit.chains import load_run
 from globalfit.grids import unpack
 from globalfit.runner import run_card
-from globalfit import catalog
 from likelihoods.nufit import NuFIT
 
 
@@ -41,7 +41,8 @@ def test_equals_table_values_at_grid_nodes(nufit, ordering):
     assert np.allclose(got, expected, rtol=1e-9, atol=1e-9)
 
 
-# Published best fits (NuFIT 5.2 and 5.3 with SK atmospheric data, www.nu-fit.org; values from likelihoods/nufit/NOTES.md)
+# Published best fits (NuFIT 5.2 and 5.3 with SK atmospheric data, www.nu-fit.org; values from
+# likelihoods/nufit/NOTES.md)
 BEST = {
     ("nufit-5.2", "NO"): ((0.303, 0.02225, 0.451, 232.0, 7.41e-5, 2.507e-3), 0.0),
     ("nufit-5.2", "IO"): ((0.303, 0.02223, 0.569, 277.0, 7.41e-5, -2.486e-3), 6.36),

@@ -3,16 +3,15 @@ import json
 
 import numpy as np
 import pytest
+from conftest import gaussian_plugin, gminus2_card
 
 from globalfit import cli, yamlio
 from globalfit.card import load_card
 from globalfit.chains import load_run
 from globalfit.physics.zprime import delta_a_mu
-from globalfit.profile import compute_profile, default_grid
+from globalfit.profile import compute_profile
 from globalfit.runner import run_card
 from globalfit.tension import leave_one_out
-
-from conftest import gaussian_plugin, gminus2_card
 
 
 def test_profile_of_g_at_fixed_mass_matches_the_analytic_interval():

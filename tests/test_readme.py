@@ -51,9 +51,13 @@ SMALL: dict[str, list[str]] = {
     "mpiexec -n 8 globalfit run examples/gminus2.yaml --out chains/gminus2-mpi": NLIVE,
     "python benchmarks/bench.py --likelihoods-only": ["--batch", "2000", "--loop", "20"],
     "python benchmarks/bench_samplers.py --quick": ["--smoke"],
+    "ruff check .": [],
 }
 #: not re-run: installing (CI just did it) and the test command itself
-SKIP = ("pip install -e .", "pip install -e .[test,mpi]", "pip install -e .[mpi]", "python -m pytest -q")
+SKIP = ("pip install -e .", "pip install -e .[test,mpi]", "pip install -e .[mpi]", "python -m pytest -q",
+        "python -m pytest -q -m 'not slow'")  # the test commands themselves (running them here would recurse)
+#: commands that act on the repository itself rather than on a user's working directory
+IN_REPOSITORY = ("ruff check .",)
 
 
 def readme_commands() -> list[str]:
@@ -104,7 +108,8 @@ def test_readme_command_runs_as_written(workdir, command):
     exe = shutil.which(argv[0]) or (argv[0] if Path(argv[0]).exists() else None)
     if exe is None:
         pytest.skip(f"{argv[0]} is not installed")
-    res = subprocess.run(argv, cwd=workdir, capture_output=True, text=True, timeout=900)
+    cwd = ROOT if command in IN_REPOSITORY else workdir
+    res = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=900)
     assert res.returncode == 0, f"{command}\n{res.stderr[-3000:]}"
     assert "Traceback" not in res.stderr, res.stderr[-3000:]
 

@@ -17,14 +17,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import gminus2_card
 
 from globalfit import analysis, cli, report
 from globalfit.card import load_card
 from globalfit.chains import load_run
 from globalfit.runner import run_card
 from models.lmu_ltau.model import G_NULL
-
-from conftest import gminus2_card
 
 CHROMIUM = Path("/usr/bin/chromium")
 SECTIONS_ONE_RUN = ("Resolved card (card.yaml)", "Data used", "Sampler diagnostics", "Corner plot",

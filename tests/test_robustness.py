@@ -26,21 +26,22 @@ import sys
 import typing
 import warnings
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pytest
-
 from conftest import oscillation_params
+
 from globalfit import catalog, cli, yamlio
 from globalfit import likelihood as registry
 from globalfit.card import load_card
-from models.lmu_ltau import LmuLtau, Options
 from globalfit.errors import CardError, DataError
 from globalfit.physics.constants import M_E, M_K_PLUS, M_MU, M_PI_PLUS, M_Z, V_HIGGS
 from globalfit.posterior import Posterior
+from models.lmu_ltau import LmuLtau, Options
 
 # =============================================================================================== 1. points
 N_TOTAL = 1_000_000
@@ -633,7 +634,7 @@ _ZP_PARAMS = {"m_zp": {"prior": "log-uniform", "min": 1.0e-3, "max": 1.0},
               "g_zp": {"prior": "log-uniform", "min": 1.0e-5, "max": 1.0e-1}}
 _NU = neutrino_base()["params"]
 _PARAMS_FOR = {
-    **{p: _ZP_PARAMS for p in ZP_PLUGINS},
+    **dict.fromkeys(ZP_PLUGINS, _ZP_PARAMS),
     "nufit": {k: _NU[k] for k in ("s12sq", "s13sq", "s23sq", "delta_cp", "dm21sq", "dm3lsq")},
     "cosmology": {k: _NU[k] for k in ("dm21sq", "dm3lsq", "m_lightest")},
     "kamland_zen": _NU,

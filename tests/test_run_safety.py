@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import gminus2_card
+from test_checkpoint import wait_for_line
 
 from globalfit import yamlio
 from globalfit.card import load_card
@@ -27,9 +29,6 @@ from globalfit.errors import RunError
 from globalfit.runner import run_card
 from globalfit.samplers import checkpoint as ckpt_mod
 from globalfit.samplers.checkpoint import Checkpointer, read_file, write_file
-
-from conftest import gminus2_card
-from test_checkpoint import wait_for_line
 
 EMCEE = {"name": "emcee", "progress": False, "checkpoint_every": 0.0,
          "emcee": {"walkers": 16, "steps": 600, "burn": 100}}

@@ -2,14 +2,13 @@
 recovery of a correlated Gaussian; same seed ⇒ identical chains."""
 import numpy as np
 import pytest
+from conftest import gaussian_plugin, gminus2_card
 
+from globalfit import samplers
 from globalfit.card import load_card
 from globalfit.chains import load_run
 from globalfit.posterior import Posterior
 from globalfit.runner import run_card
-from globalfit import samplers
-
-from conftest import gaussian_plugin, gminus2_card
 
 HALF_WIDTH = 10.0
 

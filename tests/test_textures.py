@@ -1,22 +1,21 @@
-"""Two-zero textures of the minimal gauged L_μ−L_τ models (docs/physics/neutrino.md#two-zero-textures): exact zeros, an independent solution
-of the zero conditions, a literature point, and points of an independent model scan."""
+"""Two-zero textures of the minimal gauged L_μ−L_τ models (docs/physics/neutrino.md#two-zero-textures): exact zeros,
+an independent solution of the zero conditions, a literature point, and points of an independent model scan."""
 import csv
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import oscillation_params
 from scipy.optimize import brentq
 
-from conftest import oscillation_params
 from globalfit.card import load_card
 from globalfit.errors import CardError
-from globalfit.physics.neutrino import (TEXTURES, m_betabeta, mass_matrix, pmns, texture_ratios,
-                                        texture_spectrum)
+from globalfit.physics.neutrino import TEXTURES, m_betabeta, mass_matrix, pmns, texture_ratios, texture_spectrum
 
 rng = np.random.default_rng(42)
 N = 4000
-RANDOM = dict(s12sq=rng.uniform(0.27, 0.34, N), s13sq=rng.uniform(0.020, 0.024, N), s23sq=rng.uniform(0.4, 0.62, N),
-              delta=rng.uniform(0, 2 * np.pi, N), dm21sq=rng.uniform(7.0e-5, 7.8e-5, N))
+RANDOM = {"s12sq": rng.uniform(0.27, 0.34, N), "s13sq": rng.uniform(0.020, 0.024, N), "s23sq": rng.uniform(0.4, 0.62, N),
+          "delta": rng.uniform(0, 2 * np.pi, N), "dm21sq": rng.uniform(7.0e-5, 7.8e-5, N)}
 
 
 @pytest.mark.parametrize("texture", list(TEXTURES))
@@ -64,9 +63,9 @@ def test_ratios_agree_with_a_null_space_solution(texture):
 
 
 def test_c_minor_at_nufit_3_best_fit():
-    """Asai, Hamaguchi, Nagata, arXiv:1705.00419 (minimal gauged L_μ−L_τ, C minor, NuFIT 3.0 NO best fit
-    θ12 = 33.56°, θ13 = 8.46°, θ23 = 41.6°, Δm² = 7.50e-5 / 2.524e-3 eV²): δ ≈ 1.59–1.70π,
-    Σm_ν ≈ 0.14–0.22 eV, m_ββ ≈ 0.024–0.055 eV at 1σ; docs/physics/neutrino.md#two-zero-textures sanity: δ ≈ 1.61π, Σ ≈ 0.20, m_ββ ≈ 0.048."""
+    """Asai, Hamaguchi, Nagata, arXiv:1705.00419 (minimal gauged L_μ−L_τ, C minor, NuFIT 3.0 NO best fit θ12 = 33.56°,
+    θ13 = 8.46°, θ23 = 41.6°, Δm² = 7.50e-5 / 2.524e-3 eV²): δ ≈ 1.59–1.70π, Σm_ν ≈ 0.14–0.22 eV, m_ββ ≈ 0.024–0.055
+    eV at 1σ; docs/physics/neutrino.md#two-zero-textures sanity: δ ≈ 1.61π, Σ ≈ 0.20, m_ββ ≈ 0.048."""
     s12, s13, s23 = (np.sin(np.radians(t)) ** 2 for t in (33.56, 8.46, 41.6))
 
     def dm31_residual(d):

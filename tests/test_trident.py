@@ -1,6 +1,6 @@
-"""Neutrino trident (likelihoods/trident/NOTES.md): the ν_μγ → ν_μμ⁺μ⁻ amplitude, cross section, coefficient tables and the
-likelihood, against independent computations and known limits. Direct computations use reduced
-quadrature (they agree with the tables' quadrature to ≲ 0.3%)."""
+"""Neutrino trident (likelihoods/trident/NOTES.md): the ν_μγ → ν_μμ⁺μ⁻ amplitude, cross section, coefficient tables
+and the likelihood, against independent computations and known limits. Direct computations use reduced quadrature
+(they agree with the tables' quadrature to ≲ 0.3%)."""
 import numpy as np
 import pytest
 
@@ -167,10 +167,10 @@ def test_light_zprime_far_below_contact_formula():
 
 
 def test_a_at_100_mev_ccfr():
-    """The reference value A(100 MeV) ≈ 0.16 (±15%; likelihoods/trident/NOTES.md). The table gives 0.1885: it uses the EPA flux with the
-    factor (1 − Q²min/Q²), which the calculation without the EPA (static Coulomb field, virtual-photon
-    σ_T and σ_L) confirms to 1%. The flux without that factor gives 0.156, within 3% of 0.16 —
-    the reference value is reproduced when its flux is used."""
+    """The reference value A(100 MeV) ≈ 0.16 (±15%; likelihoods/trident/NOTES.md). The table gives 0.1885: it uses the
+    EPA flux with the factor (1 − Q²min/Q²), which the calculation without the EPA (static Coulomb field,
+    virtual-photon σ_T and σ_L) confirms to 1%. The flux without that factor gives 0.156, within 3% of 0.16 — the
+    reference value is reproduced when its flux is used."""
     a_table = float(_table("ccfr").coefficients(0.1)[0])
     assert a_table == pytest.approx(0.1885, rel=2e-3)  # regression of the stored table
     spec_flux = tr.ratio_coefficients(np.array([0.1]), FE, 160.0, QUICK, qmin_factor=False)["A"][0]

@@ -1,7 +1,8 @@
-"""Kinetic mixing, Z–Z′ mass mixing and the induced couplings (docs/physics/zprime.md#kinetic-mixing, docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing) against independent
-computations: adaptive quadrature of the loop integral, the diagonalisation of the loop-generated kinetic
-matrix (sign of ε), and the exact diagonalisation of the 3×3 neutral gauge-boson mass matrix built from the
-vevs and charges (m_Z′, ε_Z, δ and the couplings of e, p, n, ν_e)."""
+"""Kinetic mixing, Z–Z′ mass mixing and the induced couplings (docs/physics/zprime.md#kinetic-mixing,
+docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing) against independent computations: adaptive quadrature of the
+loop integral, the diagonalisation of the loop-generated kinetic matrix (sign of ε), and the exact diagonalisation of
+the 3×3 neutral gauge-boson mass matrix built from the vevs and charges (m_Z′, ε_Z, δ and the couplings of e, p, n,
+ν_e)."""
 import math
 
 import numpy as np
@@ -18,7 +19,8 @@ S2W_TREE = (1 - math.sqrt(1 - 4 * (E_CHARGE / G_Z) ** 2)) / 2  # s_W² c_W² = e
 
 # ------------------------------------------------------------------------------------------ kinetic mixing
 def _eps_quad(q2: float, g: float) -> float:
-    """docs/physics/zprime.md#kinetic-mixing integral, by adaptive quadrature (the log of the ratio written as log1p for large −q²)."""
+    """docs/physics/zprime.md#kinetic-mixing integral, by adaptive quadrature (the log of the ratio written as log1p
+    for large −q²)."""
     f = lambda x: x * (1 - x) * math.log1p((M_TAU**2 - M_MU**2) / (M_MU**2 - x * (1 - x) * q2))  # noqa: E731
     return E_CHARGE * g / (2 * math.pi**2) * quad(f, 0, 1, epsabs=0, epsrel=1e-13, limit=200)[0]
 

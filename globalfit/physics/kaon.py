@@ -2,17 +2,17 @@
 
 Units: GeV for masses, widths and couplings of dimension; g_G in GeV⁻¹; branching ratios dimensionless.
 
-Mechanism (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing, likelihoods/na62/NOTES.md). With a U(1)′-charged doublet Φ₊₁ the Goldstone eaten by the Z′ contains the
-2HDM CP-odd direction, G_Z′ = (δ/tanβ) a₂ + …, δ = ε_Z m_Z/m_Z′. Quarks couple only to the neutral
-doublet H, so a₂ and H± couple to quarks like a type-I 2HDM with ζ = tanβ; the Goldstone's top Yukawa
-is therefore δ m_t/v. The one-loop (W, G±, H± with the top quark) s → d coupling of the derivatively
-coupled Goldstone, L = g_G ∂_μG_Z′ d̄γ^μP_L s + h.c., is
+Mechanism (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing, likelihoods/na62/NOTES.md). With a U(1)′-charged
+doublet Φ₊₁ the Goldstone eaten by the Z′ contains the 2HDM CP-odd direction, G_Z′ = (δ/tanβ) a₂ + …, δ = ε_Z
+m_Z/m_Z′. Quarks couple only to the neutral doublet H, so a₂ and H± couple to quarks like a type-I 2HDM with ζ = tanβ;
+the Goldstone's top Yukawa is therefore δ m_t/v. The one-loop (W, G±, H± with the top quark) s → d coupling of the
+derivatively coupled Goldstone, L = g_G ∂_μG_Z′ d̄γ^μP_L s + h.c., is
 
     |g_G| = δ G_F m_t² |V_ts* V_td| |X₁ + tan²β X₂| / (8√2 π² v)                          [GeV⁻¹]
 
-with the axion-portal loop functions X₁(m_t, m_H±), X₂(m_t, m_H±) of M. Freytsis, Z. Ligeti, J. Thaler,
-Phys. Rev. D 81 (2010) 034001, arXiv:0911.5355 (as transcribed in likelihoods/na62/NOTES.md; the roles of the two doublets
-are swapped with respect to their type-II model, hence tan²β instead of cot²β).
+with the axion-portal loop functions X₁(m_t, m_H±), X₂(m_t, m_H±) of M. Freytsis, Z. Ligeti, J. Thaler, Phys. Rev. D
+81 (2010) 034001, arXiv:0911.5355 (as transcribed in likelihoods/na62/NOTES.md; the roles of the two doublets are
+swapped with respect to their type-II model, hence tan²β instead of cot²β).
 
 Checks of this normalisation (tests/test_na62.py):
 - x = m_H± → m_t and x → ∞ limits of X₁, X₂ derived analytically; removable poles at x = m_t, m_W.
@@ -26,9 +26,9 @@ Checks of this normalisation (tests/test_na62.py):
   abstract pages (arxiv.org/abs and /html v1, v2) were reachable with the search tool; its K → πZ′
   formula could not be compared. NOT VERIFIED against it.
 
-Width (vector form; likelihoods/na62/NOTES.md): the longitudinal Z′ couples like a vector C_V = m_Z′ g_G to d̄γ^μP_L s, and
-only the vector half of P_L contributes to K → π, ⟨π⁺(p′)|s̄γ^μ d|K⁺(p)⟩ = f₊(q²)(p + p′)^μ + f₋ q^μ.
-Summing |ε·(p + p′)|² over the Z′ polarisations gives λ/m_Z′², so
+Width (vector form; likelihoods/na62/NOTES.md): the longitudinal Z′ couples like a vector C_V = m_Z′ g_G to d̄γ^μP_L
+s, and only the vector half of P_L contributes to K → π, ⟨π⁺(p′)|s̄γ^μ d|K⁺(p)⟩ = f₊(q²)(p + p′)^μ + f₋ q^μ. Summing
+|ε·(p + p′)|² over the Z′ polarisations gives λ/m_Z′², so
 
     Γ(K⁺ → π⁺Z′) = |C_V|² f₊(m_Z′²)² λ^{3/2}(m_K², m_π², m_Z′²) / (64π m_K³ m_Z′²)
                  = |g_G|² f₊(m_Z′²)² λ^{3/2} / (64π m_K³)                                      [GeV]

@@ -100,9 +100,9 @@ def m_betabeta(m1, m2, m3, s12sq, s13sq, delta, alpha21, alpha31) -> np.ndarray:
     return np.abs(amp)
 
 
-# ----------------------------------------------------------------------------------------------- textures
-#: Two-zero conditions of the minimal gauged L_μ−L_τ models (docs/physics/neutrino.md#two-zero-textures): which entries vanish, and whether in
-#: m_ν ("zeros") or in m_ν⁻¹ ("minors"). Flavour indices e = 0, μ = 1, τ = 2.
+# ----------------------------------------------------------------------------------------------- textures : Two-zero
+# conditions of the minimal gauged L_μ−L_τ models (docs/physics/neutrino.md#two-zero-textures): which entries vanish,
+# and whether in : m_ν ("zeros") or in m_ν⁻¹ ("minors"). Flavour indices e = 0, μ = 1, τ = 2.
 TEXTURES: dict[str, tuple[str, tuple[tuple[int, int], tuple[int, int]]]] = {
     "B3": ("zeros", ((0, 1), (1, 1))),  # extra doublet Φ₊₁: (m_ν)_eμ = (m_ν)_μμ = 0
     "B4": ("zeros", ((0, 2), (2, 2))),  # extra doublet Φ₋₁: (m_ν)_eτ = (m_ν)_ττ = 0
@@ -124,11 +124,10 @@ def texture_ratios(texture: str, s12sq, s13sq, s23sq, delta) -> tuple[np.ndarray
     """The complex mass ratios x₂/x₁, x₃/x₁ (x_i = m_i e^{iα_i1}, α₁₁ = 0) that solve the texture's two
     complex zero conditions exactly, for the Dirac mixing matrix V (PDG, no Majorana phases).
 
-    Zeros of m_ν = U*DU† at (a,b): Σ_i V_ai V_bi x_i = 0. Zeros of m_ν⁻¹ = U D⁻¹ Uᵀ at (a,b):
-    Σ_i V*_ai V*_bi / x_i = 0. Two conditions with P_i, Q_i the products of V entries:
-    R₂ = (P₃Q₁ − P₁Q₃)/D, R₃ = (P₁Q₂ − P₂Q₁)/D, D = P₂Q₃ − P₃Q₂ (ratios of x, or of 1/x for minors;
-    docs/physics/neutrino.md#two-zero-textures; e.g. Frampton, Glashow, Marfatia, PLB 536 (2002) 79 for zeros; Lavoura, PLB 609 (2005) 317
-    for minors).
+    Zeros of m_ν = U*DU† at (a,b): Σ_i V_ai V_bi x_i = 0. Zeros of m_ν⁻¹ = U D⁻¹ Uᵀ at (a,b): Σ_i V*_ai V*_bi / x_i =
+    0. Two conditions with P_i, Q_i the products of V entries: R₂ = (P₃Q₁ − P₁Q₃)/D, R₃ = (P₁Q₂ − P₂Q₁)/D, D = P₂Q₃ −
+    P₃Q₂ (ratios of x, or of 1/x for minors; docs/physics/neutrino.md#two-zero-textures; e.g. Frampton, Glashow,
+    Marfatia, PLB 536 (2002) 79 for zeros; Lavoura, PLB 609 (2005) 317 for minors).
     """
     kind, ((a, b), (c, d)) = TEXTURES[texture]
     v = pmns(s12sq, s13sq, s23sq, delta)

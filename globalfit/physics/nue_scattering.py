@@ -1,5 +1,5 @@
-"""Solar ν–e elastic scattering with a light Z′ (likelihoods/borexino/NOTES.md): cross sections, the Z′ couplings, MSW flavour
-composition and the ⁷Be rate in Borexino. Pure numpy, vectorized over points; GeV units unless named.
+"""Solar ν–e elastic scattering with a light Z′ (likelihoods/borexino/NOTES.md): cross sections, the Z′ couplings, MSW
+flavour composition and the ⁷Be rate in Borexino. Pure numpy, vectorized over points; GeV units unless named.
 
 Cross section (tree level; 't Hooft, Phys. Lett. 37B (1971) 195; Vogel & Engel, PRD 39 (1989) 3378):
     dσ/dT = (2 G_F² m_e / π) [g_L² + g_R² (1 − T/E)² − g_L g_R m_e T / E²],  0 ≤ T ≤ T_max = 2E²/(m_e + 2E),
@@ -7,8 +7,8 @@ T the electron recoil kinetic energy, E the neutrino energy [GeV]; dσ/dT in GeV
 defined by the four-fermion operator L_eff = −2√2 G_F [ν̄_α γ^μ P_L ν_α][ē γ_μ (g_L P_L + g_R P_R) e].
 
 SM couplings, two schemes (`couplings`):
-- ``"tree"`` (likelihoods/borexino/NOTES.md literally): ν_μ,τ g_L = −½ + s², g_R = s²; ν_e g_L = ½ + s² (W exchange, Fierzed),
-  with s² = S2W_LOW = 0.23857 (the low-energy value of constants.py, used consistently).
+- ``"tree"`` (as written in likelihoods/borexino/NOTES.md): ν_μ,τ g_L = −½ + s², g_R = s²; ν_e g_L = ½ + s² (W
+  exchange, Fierzed), with s² = S2W_LOW = 0.23857 (the low-energy value of constants.py, used consistently).
 - ``"bks95"`` (default): the electroweak radiative corrections of Bahcall, Kamionkowski & Sirlin, PRD 51
   (1995) 6146, astro-ph/9502003, App. A: g_L = ρ_NC (−½ + κ_α(T) ŝ²_Z) + δ_αe, g_R = ρ_NC κ_α(T) ŝ²_Z,
   ρ_NC = 1.0126, κ_e = 0.9791 + 0.0097 I(T), κ_μ = 0.9970 − 0.00037 I(T),
@@ -31,17 +31,17 @@ L_eff = −h_α/(m_Z′² + Q²) [ν̄γP_Lν][ēγ((g_V+g_A)P_L + (g_V−g_A)P_
 a "Z′"; integrating out a vector with L ⊃ ½m²V² − V·J gives −J·J/2m², whose ν–e cross term is
 −J_ν·J_e/m², and m² → m² − t at momentum transfer t). Matching to L_eff above:
     Δg_L = h_α (g_V + g_A) / [2√2 G_F (m_Z′² + 2 m_e T)],   Δg_R = h_α (g_V − g_A) / [2√2 G_F (m_Z′² + 2 m_e T)].
-Left-handed neutrino couplings (docs/physics/conventions.md, docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing): h_μ = +g + 2 g_ν, h_τ = −g + 2 g_ν, h_e = 2 g_ν, where g_ν is the
-V−A coefficient of the Z–Z′ mass mixing, L ⊃ −Z′ g_ν ν̄γ(1 − γ5)ν with g_ν = ε_Z g_Z/4 (quantity `g_nue`);
-it is flavour-universal (T₃ = ½ for every ν_L), so it shifts ν_μ and ν_τ as well as ν_e.
+Left-handed neutrino couplings (docs/physics/conventions.md, docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing):
+h_μ = +g + 2 g_ν, h_τ = −g + 2 g_ν, h_e = 2 g_ν, where g_ν is the V−A coefficient of the Z–Z′ mass mixing, L ⊃ −Z′ g_ν
+ν̄γ(1 − γ5)ν with g_ν = ε_Z g_Z/4 (quantity `g_nue`); it is flavour-universal (T₃ = ½ for every ν_L), so it shifts ν_μ
+and ν_τ as well as ν_e.
 
-Flavour at Earth (adiabatic MSW, averaged oscillations; e.g. Maltoni & Smirnov, EPJA 52 (2016) 87, §4):
-P_eα = Σ_i P_i^⊙ |U_αi|², P₁ = c13² cos²θ12^m, P₂ = c13² sin²θ12^m, P₃ = s13²,
-cos 2θ12^m = (cos 2θ12 − β)/√((cos 2θ12 − β)² + sin² 2θ12), β = 2√2 G_F n_e E c13²/Δm²21,
-n_e ≈ 100 N_A cm⁻³ at the ⁷Be production point (likelihoods/borexino/NOTES.md). Neglected: the matter effect on θ13 (≈1e−4 in
-P_eα, tested against a numerically diagonalised three-flavour Hamiltonian), the spread of the production
-region, and Earth matter (LMA predicts a ⁷Be day–night asymmetry ≲ 1e−3; Borexino measured
-A_dn = 0.001 ± 0.012 ± 0.007, PLB 707 (2012) 22).
+Flavour at Earth (adiabatic MSW, averaged oscillations; e.g. Maltoni & Smirnov, EPJA 52 (2016) 87, §4): P_eα = Σ_i
+P_i^⊙ |U_αi|², P₁ = c13² cos²θ12^m, P₂ = c13² sin²θ12^m, P₃ = s13², cos 2θ12^m = (cos 2θ12 − β)/√((cos 2θ12 − β)² +
+sin² 2θ12), β = 2√2 G_F n_e E c13²/Δm²21, n_e ≈ 100 N_A cm⁻³ at the ⁷Be production point
+(likelihoods/borexino/NOTES.md). Neglected: the matter effect on θ13 (≈1e−4 in P_eα, tested against a numerically
+diagonalised three-flavour Hamiltonian), the spread of the production region, and Earth matter (LMA predicts a ⁷Be
+day–night asymmetry ≲ 1e−3; Borexino measured A_dn = 0.001 ± 0.012 ± 0.007, PLB 707 (2012) 22).
 
 Numerics: the recoil integral uses a 48-node Gauss–Legendre rule adapted to the Z′ propagator (recoil_nodes;
 ~1e−13 relative). be7_rate evaluates it at every point with method="exact"; by default (method="table") it
@@ -386,7 +386,8 @@ def be7_rate(lines: list[tuple[float, float]], electrons: float, m_zp: ArrayLike
                                                                             osc["delta"])
     a1e, b1e = a_e * h_e, b_e * h_e
     a1m, b1m = a_mu * h_mu + a_tau * h_tau, b_mu * h_mu + b_tau * h_tau
-    a2, b2 = a1e * h_e + a_mu * h_mu * h_mu + a_tau * h_tau * h_tau, b1e * h_e + b_mu * h_mu * h_mu + b_tau * h_tau * h_tau
+    a2 = a1e * h_e + a_mu * h_mu * h_mu + a_tau * h_tau * h_tau
+    b2 = b1e * h_e + b_mu * h_mu * h_mu + b_tau * h_tau * h_tau
     a_mt, b_mt = a_mu + a_tau, b_mu + b_tau
     rate = rate0 = 0.0
     for line, (e_nu, flux) in enumerate(lines):

@@ -31,8 +31,8 @@ photon) with Gauss–Legendre rules (trapezoidal in φ*) and maps absorbing the 
 peaks; Q² is resolved logarithmically down to 10⁻¹² GeV² so that A, B are exact down to m_Z′ ~ 10⁻⁵ GeV.
 
 Coherent nuclear cross section in the equivalent-photon approximation (EPA; the approach of AGPY, see
-likelihoods/trident/NOTES.md). Nucleus at rest, neutrino energy E; transverse photon flux for x ≪ 1 (Budnev, Ginzburg, Meledin,
-Serbo, Phys. Rept. 15 (1975) 181):
+likelihoods/trident/NOTES.md). Nucleus at rest, neutrino energy E; transverse photon flux for x ≪ 1 (Budnev, Ginzburg,
+Meledin, Serbo, Phys. Rept. 15 (1975) 181):
     σ_νA = (Z² α/π) ∫ dŝ/ŝ σ_νγ(ŝ) Φ(ŝ),   Φ = ∫_{Q²_min}^∞ dQ²/Q² (1 − Q²_min/Q²) F²(Q²),
 Q²_min = (ŝ/2E)², F(Q²) = exp(−Q² r²/6), r the rms charge radius (Gaussian charge distribution), so
 Φ = (1 + x) E₁(x) − e^{−x}, x = Q²_min r²/3. likelihoods/trident/NOTES.md writes Φ without the factor (1 − Q²_min/Q²)
@@ -41,15 +41,16 @@ rate (σ_SM on Fe at 160 GeV +67%) and lowers A(100 MeV) by 17%. The factor is c
 calculation without the EPA (`method="coulomb"`): the static Coulomb field of the nucleus, A⁰ = ZeF/|q|²,
 and the virtual-photon cross sections σ_T(W², Q_γ²), σ_L(W², Q_γ²) give
     σ = (Z²α/π) ∫ dW²/W² ∫ dQ_γ²/Q_γ² F² [(1 − Q²_min/Q_γ²) σ_T + σ_L]   (exact kinematics in the code),
-which reduces to the EPA above for σ_L → 0, σ_T → σ_νγ; it differs from the EPA by 1.5% (CCFR) and 4.5%
-(CHARM-II) in σ_SM and by ≤ 1% and ≤ 1.5% in A (≤ 2%, 4% in B) for m_Z′ ≥ 10 MeV. Only σ/σ_SM enters the likelihood; the EPA is poor for absolute trident rates in general
-(Ballett et al., arXiv:1807.10973, find it adequate only for coherent μ⁺μ⁻). Not included: incoherent
-(nucleon) and diffractive scattering, nuclear recoil, the beam spectrum (one mean energy per experiment).
+which reduces to the EPA above for σ_L → 0, σ_T → σ_νγ; it differs from the EPA by 1.5% (CCFR) and 4.5% (CHARM-II) in
+σ_SM and by ≤ 1% and ≤ 1.5% in A (≤ 2%, 4% in B) for m_Z′ ≥ 10 MeV. Only σ/σ_SM enters the likelihood; the EPA is poor
+for absolute trident rates in general (Ballett et al., arXiv:1807.10973, find it adequate only for coherent μ⁺μ⁻). Not
+included: incoherent (nucleon) and diffractive scattering, nuclear recoil, the beam spectrum (one mean energy per
+experiment).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -407,7 +408,7 @@ class CoefficientTable:
 
     @classmethod
     def from_arrays(cls, m_zp: ArrayLike, a: ArrayLike, b: ArrayLike, a_inf: float, b_inf: float
-                    ) -> "CoefficientTable":
+                    ) -> CoefficientTable:
         return cls(np.log(np.asarray(m_zp, float)), np.log(np.asarray(a, float)), np.log(np.asarray(b, float)),
                    float(a_inf), float(b_inf))
 

@@ -1,11 +1,10 @@
-"""Z′ physics of the gauged U(1)_{Lμ−Lτ} model: the one-loop muon g−2 contribution, the loop-induced
-kinetic mixing ε (docs/physics/zprime.md#kinetic-mixing), the Z–Z′ mass mixing of the Higgs sectors (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing) and the couplings they
-induce to SM fermions.
+"""Z′ physics of the gauged U(1)_{Lμ−Lτ} model: the one-loop muon g−2 contribution, the loop-induced kinetic mixing ε
+(docs/physics/zprime.md#kinetic-mixing), the Z–Z′ mass mixing of the Higgs sectors
+(docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing) and the couplings they induce to SM fermions.
 
-Conventions (docs/physics/conventions.md): L ⊃ −g_Z′ Z′_μ Σ_ψ Q_ψ ψ̄γ^μψ, Q = +1 for μ, ν_μ and −1 for τ, ν_τ; the photon and
-Z couple as L ⊃ −e A_μ J_em^μ − g_Z Z_μ J_Z^μ (J_em = Σ Q f̄γf with Q_e = −1); induced couplings
-L ⊃ −Z′_μ ψ̄γ^μ(g_V − g_Aγ5)ψ. All masses in GeV. Every function takes numpy arrays (or scalars) and
-broadcasts.
+Conventions (docs/physics/conventions.md): L ⊃ −g_Z′ Z′_μ Σ_ψ Q_ψ ψ̄γ^μψ, Q = +1 for μ, ν_μ and −1 for τ, ν_τ; the
+photon and Z couple as L ⊃ −e A_μ J_em^μ − g_Z Z_μ J_Z^μ (J_em = Σ Q f̄γf with Q_e = −1); induced couplings L ⊃ −Z′_μ
+ψ̄γ^μ(g_V − g_Aγ5)ψ. All masses in GeV. Every function takes numpy arrays (or scalars) and broadcasts.
 """
 from __future__ import annotations
 
@@ -111,14 +110,14 @@ def delta_a_mu(m_zp: ArrayLike, g_zp: ArrayLike) -> np.ndarray:
 # Kinetic mixing ε (docs/physics/zprime.md#kinetic-mixing)
 # =============================================================================================================
 #
-# Conventions (docs/physics/conventions.md, docs/physics/zprime.md#kinetic-mixing): L ⊃ −e A_μ J_em^μ − g Z′_μ J_{μ−τ}^μ, J_em = Σ_f Q_f f̄γf (Q_e = −1, e > 0),
-# i.e. every gauge field enters D_μ = ∂_μ + i(coupling)(charge)(field). The μ and τ loops induce
-# L ⊃ −e ε Z′_μ J_em^μ. Sign: integrating out a fermion with couplings a_f (to A) and b_f (to Z′) adds
-# −¼ Σ_f a_f b_f/(6π²) ln(Λ²/m_f²) F_μν Z′^μν (the one-loop charge screening, 1/e²(μ) = 1/e²(Λ) +
-# ln(Λ²/μ²)/(12π²) per Dirac fermion; Peskin & Schroeder §7.5), i.e. a kinetic-mixing term −(c/2) F Z′
-# with c = Σ_f e Q_f g Q′_f ln(Λ²/m_f²)/(12π²) = (e g/12π²) ln(m_μ²/m_τ²) < 0. Removing it with
-# A → A − c Z′ gives the Z′ the coupling −e(−c) J_em, so ε = −c = +(e g/12π²) ln(m_τ²/m_μ²) > 0: the Z′
-# couples to the electron with the sign opposite to its coupling to the muon (g_V^e = −εe, g_V^μ = +g).
+# Conventions (docs/physics/conventions.md, docs/physics/zprime.md#kinetic-mixing): L ⊃ −e A_μ J_em^μ − g Z′_μ
+# J_{μ−τ}^μ, J_em = Σ_f Q_f f̄γf (Q_e = −1, e > 0), i.e. every gauge field enters D_μ = ∂_μ +
+# i(coupling)(charge)(field). The μ and τ loops induce L ⊃ −e ε Z′_μ J_em^μ. Sign: integrating out a fermion with
+# couplings a_f (to A) and b_f (to Z′) adds −¼ Σ_f a_f b_f/(6π²) ln(Λ²/m_f²) F_μν Z′^μν (the one-loop charge
+# screening, 1/e²(μ) = 1/e²(Λ) + ln(Λ²/μ²)/(12π²) per Dirac fermion; Peskin & Schroeder §7.5), i.e. a kinetic-mixing
+# term −(c/2) F Z′ with c = Σ_f e Q_f g Q′_f ln(Λ²/m_f²)/(12π²) = (e g/12π²) ln(m_μ²/m_τ²) < 0. Removing it with A → A
+# − c Z′ gives the Z′ the coupling −e(−c) J_em, so ε = −c = +(e g/12π²) ln(m_τ²/m_μ²) > 0: the Z′ couples to the
+# electron with the sign opposite to its coupling to the muon (g_V^e = −εe, g_V^μ = +g).
 # tests/test_zprime_couplings.py checks this by diagonalising the loop-generated kinetic matrix.
 
 # 6 ∫₀¹ t^{n+1} dx (t = x(1−x)) / n for the series of _vacpol below: 6 B(n+2, n+2)/n, n = 1 … 24
@@ -154,13 +153,12 @@ def _vacpol(z: ArrayLike) -> np.ndarray:
 def kinetic_mixing(q2: ArrayLike, g_zp: ArrayLike) -> np.ndarray:
     """Loop-induced kinetic mixing ε(q²) of the Z′ with the photon (dimensionless), L ⊃ −e ε Z′_μ J_em^μ.
 
-    ε(q²) = (e g/2π²) ∫₀¹ dx x(1−x) ln[(m_τ² − x(1−x)q²)/(m_μ² − x(1−x)q²)]  (docs/physics/zprime.md#kinetic-mixing; the μ and τ
-    vacuum-polarisation loops: Holdom, Phys. Lett. B166 (1986) 196; for L_μ−L_τ e.g. Kamada & Yu,
-    arXiv:1504.00711 — the Λ-dependence cancels between the two opposite-charge loops; sign conventions
-    differ between papers), q2 in GeV² (q² < 0 spacelike),
-    e = √(4πα(0)). Evaluated in closed form (see _vacpol). Exact for q² < 4m_μ²; above the μμ threshold
-    the real part is returned (the absorptive part is dropped). Sign convention: see the comment above
-    (ε > 0 for g > 0).
+    ε(q²) = (e g/2π²) ∫₀¹ dx x(1−x) ln[(m_τ² − x(1−x)q²)/(m_μ² − x(1−x)q²)]  (docs/physics/zprime.md#kinetic-mixing;
+    the μ and τ vacuum-polarisation loops: Holdom, Phys. Lett. B166 (1986) 196; for L_μ−L_τ e.g. Kamada & Yu,
+    arXiv:1504.00711 — the Λ-dependence cancels between the two opposite-charge loops; sign conventions differ between
+    papers), q2 in GeV² (q² < 0 spacelike), e = √(4πα(0)). Evaluated in closed form (see _vacpol). Exact for q² <
+    4m_μ²; above the μμ threshold the real part is returned (the absorptive part is dropped). Sign convention: see the
+    comment above (ε > 0 for g > 0).
     """
     q2 = np.asarray(q2, dtype=float)
     g = np.asarray(g_zp, dtype=float)
@@ -169,7 +167,8 @@ def kinetic_mixing(q2: ArrayLike, g_zp: ArrayLike) -> np.ndarray:
 
 
 def kinetic_mixing_0(g_zp: ArrayLike) -> np.ndarray:
-    """ε(0) = (e g/12π²) ln(m_τ²/m_μ²) = g/69.3 (docs/physics/zprime.md#kinetic-mixing): the loop mixing for low-energy processes."""
+    """ε(0) = (e g/12π²) ln(m_τ²/m_μ²) = g/69.3 (docs/physics/zprime.md#kinetic-mixing): the loop mixing for
+    low-energy processes."""
     return E_CHARGE * np.asarray(g_zp, dtype=float) / (12.0 * math.pi**2) * 2.0 * math.log(M_TAU / M_MU)
 
 
@@ -193,7 +192,8 @@ G_Z = 2.0 * M_Z / V_HIGGS  # Z coupling g/c_W in the G_F normalisation (g_Z²/8m
 
 
 def solve_sin2_beta(m_zp: ArrayLike, g_zp: ArrayLike, tan_theta: ArrayLike = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """sin²β from m_Z′² = g²v² S(1 − S + tan²θ), S = sin²β, on the small-tanβ branch (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing).
+    """sin²β from m_Z′² = g²v² S(1 − S + tan²θ), S = sin²β, on the small-tanβ branch
+    (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing).
 
     m_zp in GeV. Returns (S, valid): with r = m_Z′²/(g v)², T = tan²θ, S = 2r/[(1+T) + √((1+T)² − 4r)]
     (the smaller root, written without cancellation). No solution — valid False, S set to 0 — when
@@ -226,7 +226,8 @@ def _sin2_beta(m_zp, g_zp, tan_theta) -> tuple[np.ndarray, np.ndarray, bool]:
 
 def mass_mixing(m_zp: ArrayLike, g_zp: ArrayLike, tan_theta: ArrayLike = 0.0
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Z–Z′ mass mixing from (m_Z′ [GeV], g, tanθ): (tanβ, δ, ε_Z, valid), all dimensionless (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing).
+    """Z–Z′ mass mixing from (m_Z′ [GeV], g, tanθ): (tanβ, δ, ε_Z, valid), all dimensionless
+    (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing).
 
     tanβ = √(S/(1−S)), δ = sinβ/√(cos²β + tan²θ) = √(S/(1 − S + tan²θ)), ε_Z = 2gS/g_Z, S from
     solve_sin2_beta (tanθ = 0 for `higgs: doublet`, where δ = tanβ). Outside the domain (valid False) the
@@ -251,9 +252,10 @@ def induced_coupling(t3: float, charge: float, eps: ArrayLike, eps_z: ArrayLike,
                      s2w: float = S2W_LOW) -> tuple[np.ndarray, np.ndarray]:
     """(g_V, g_A) of a fermion with weak isospin t3 (of its left-handed part) and electric charge `charge`:
     L ⊃ −Z′_μ ψ̄γ^μ(g_V − g_Aγ5)ψ with
-      g_V = ε_Z g_Z (T₃/2 − Q s_W²) + ε e Q,   g_A = ε_Z g_Z T₃/2   (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing; ε_Z g_Z = 2g sin²β).
-    Dimensionless. s2w: sin²θ_W in the Z current; default the low-energy value 0.23857 (docs/physics/conventions.md), since
-    these couplings enter processes at Q² ≈ 0 (APV, ν–e scattering).
+      g_V = ε_Z g_Z (T₃/2 − Q s_W²) + ε e Q,   g_A = ε_Z g_Z T₃/2,   ε_Z g_Z = 2g sin²β
+    (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing).
+    Dimensionless. s2w: sin²θ_W in the Z current; default the low-energy value 0.23857 (docs/physics/conventions.md),
+    since these couplings enter processes at Q² ≈ 0 (APV, ν–e scattering).
     """
     ez = np.asarray(eps_z, dtype=float) * G_Z
     gv = ez * (0.5 * t3 - charge * s2w) + np.asarray(eps, dtype=float) * E_CHARGE * charge

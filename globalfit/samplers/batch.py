@@ -1,19 +1,18 @@
 """Vectorized evaluation for dynesty: a stand-in "pool" whose `map` evaluates a whole queue of proposals
 in one call of the vectorized posterior.
 
-dynesty hands its parallel work to ``pool.map(func, items)``: the log-likelihood and the prior transform
-of the initial live points, and `queue_size` independent live-point proposals per refill. For uniform
-sampling inside the bounding ellipsoids (``sample: unif``) each proposal draws points until one lies above
-the likelihood threshold; here all proposals of the queue are advanced together, each drawing from its
-own random stream (dynesty's per-proposal seeds), with the likelihoods of all their candidates computed in
-one vectorized call. A proposal's result is the first of its candidates above the threshold — the same
-rule as dynesty's serial sampler — so the draws are valid and reproducible. Other samplers (rwalk, slice)
-and the bound updates fall back to the serial `map`. Random-direction slice sampling (``sample: rslice``; Neal 2003, Handley et al. 2015) is advanced in lockstep:
-every chain of the queue asks for the one point it needs next (stepping out, or shrinking), and all those
-points are evaluated together — the same algorithm as dynesty's serial RSliceSampler (stepping out
-without doubling), each chain with its own random stream. The classes of dynesty used here are internal
-and reached through globalfit.samplers.engines; tests/test_samplers.py checks the evidences against analytic
-values.
+dynesty hands its parallel work to ``pool.map(func, items)``: the log-likelihood and the prior transform of the
+initial live points, and `queue_size` independent live-point proposals per refill. For uniform sampling inside the
+bounding ellipsoids (``sample: unif``) each proposal draws points until one lies above the likelihood threshold; here
+all proposals of the queue are advanced together, each drawing from its own random stream (dynesty's per-proposal
+seeds), with the likelihoods of all their candidates computed in one vectorized call. A proposal's result is the first
+of its candidates above the threshold — the same rule as dynesty's serial sampler — so the draws are valid and
+reproducible. Other samplers (rwalk, slice) and the bound updates fall back to the serial `map`. Random-direction
+slice sampling (``sample: rslice``; Neal 2003, Handley et al. 2015) is advanced in lockstep: every chain of the queue
+asks for the one point it needs next (stepping out, or shrinking), and all those points are evaluated together — the
+same algorithm as dynesty's serial RSliceSampler (stepping out without doubling), each chain with its own random
+stream. The classes of dynesty used here are internal and reached through globalfit.samplers.engines;
+tests/test_samplers.py checks the evidences against analytic values.
 """
 from __future__ import annotations
 

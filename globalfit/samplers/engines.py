@@ -8,8 +8,9 @@ module, and `check_versions` refuses a release outside the series tested (pyproj
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib import metadata
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 

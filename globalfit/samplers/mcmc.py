@@ -12,9 +12,8 @@ import sys
 import numpy as np
 
 from globalfit.errors import RunError
-from globalfit.samplers import SamplerResult
+from globalfit.samplers import SamplerResult, engines
 from globalfit.samplers import checkpoint as _ckpt
-from globalfit.samplers import engines
 from globalfit.samplers.progress import Progress
 
 _INIT_TRIES = 100
@@ -113,7 +112,8 @@ def run_emcee(posterior, s, seed: int, progress: bool = True, checkpoint=None) -
             f"(τ = {tau_max:.1f}) is {50 * tau_max:.0f}; estimates of τ and of the posterior are unreliable. "
             "Increase sampler.emcee.steps.")
     if s.burn < 2 * tau_max:
-        warnings.append(f"burn-in ({s.burn} steps) is shorter than 2τ = {2 * tau_max:.0f}; increase sampler.emcee.burn.")
+        warnings.append(f"burn-in ({s.burn} steps) is shorter than 2τ = {2 * tau_max:.0f}; "
+                        "increase sampler.emcee.burn.")
     acc = sampler.acceptance_fraction
     if np.mean(acc) < 0.1:
         warnings.append(f"low mean acceptance fraction {np.mean(acc):.3f}; the posterior may be multimodal or "

@@ -9,9 +9,8 @@ import numpy as np
 
 from globalfit import interrupts
 from globalfit.errors import RunError
-from globalfit.samplers import SamplerResult
+from globalfit.samplers import SamplerResult, engines
 from globalfit.samplers import checkpoint as _ckpt
-from globalfit.samplers import engines
 from globalfit.samplers.batch import VectorizedPool
 from globalfit.samplers.progress import Progress
 
@@ -104,8 +103,9 @@ def _run_static(posterior, s, loglike, prior_transform, common, progress, checkp
     logvol = np.concatenate([np.asarray(dead["logvol"], dtype=float), offset + seg["logvol"]])
     logwt, logz, logzvar, h = engines.compute_integrals(logl=logl, logvol=logvol)
     n_prev = len(dead["logl"])
-    stack = (lambda key, seg_key, shape: np.concatenate(
-        [np.asarray(dead[key], dtype=float).reshape(shape), np.asarray(seg[seg_key], dtype=float).reshape(shape)]))
+    def stack(key, seg_key, shape):
+        return np.concatenate([np.asarray(dead[key], dtype=float).reshape(shape),
+                               np.asarray(seg[seg_key], dtype=float).reshape(shape)])
     ncalls = np.concatenate([np.asarray(dead["nc"], dtype=int), seg["ncall"]])
     results = engines.make_results([
         ("nlive", s.nlive), ("niter", n_prev + n_seg - s.nlive), ("ncall", ncalls),
@@ -148,7 +148,7 @@ def run_dynesty(posterior, s, seed: int, progress: bool = True, checkpoint=None)
             u[periodic] = np.mod(u[periodic], 1.0)  # dynesty may propose periodic coordinates outside [0, 1)
         return posterior.prior_transform(u[None, :])[0]
 
-    common = dict(ndim=posterior.ndim, bound=s.bound, sample=s.sample, rstate=rng, periodic=periodic)
+    common = {"ndim": posterior.ndim, "bound": s.bound, "sample": s.sample, "rstate": rng, "periodic": periodic}
     pool = None
     if s.sample == "auto":
         # uniform sampling in the bounding ellipsoids is efficient in few dimensions; above

@@ -2,39 +2,38 @@
 
 Prediction (dark-Z formalism of Davoudiasl, Lee, Marciano, arXiv:1203.2947, 1205.2709, 1402.3620):
     Q_W = Q_W^SM + ΔQ_W,  ΔQ_W = δ² f Q_W^SM + 4 Z (s_W c_W) ε δ (m_Z/m_Z′) f,  f = m_Z′²/(m_Z′² + Q²),
-Z = 55, Q = 2.4 MeV (typical momentum transfer of the Cs 6S–7S transition; likelihoods/apv/NOTES.md, the value used in the
-dark-Z APV papers, e.g. arXiv:1205.2709 — not re-read here),
-δ = ε_Z m_Z/m_Z′ and ε as in globalfit.physics.zprime (L ⊃ −e ε Z′J_em − ε_Z g_Z Z′J_Z). The first term
-is the Z-like (mass-mixing) exchange, the second the interference of the Z′'s photon-like coupling to the
-protons, ε e Z, with its Z-like axial coupling to the electron, −ε_Z g_Z/4. A pure dark photon (δ = 0,
-vector couplings only) gives no parity violation: with `higgs: none` this is the SM likelihood.
-χ² = (Q_W^SM + ΔQ_W − Q_W^exp)²/(σ_exp² + σ_SM²); log L = −χ²/2.
+Z = 55, Q = 2.4 MeV (typical momentum transfer of the Cs 6S–7S transition; likelihoods/apv/NOTES.md, the value used in
+the dark-Z APV papers, e.g. arXiv:1205.2709 — not re-read here), δ = ε_Z m_Z/m_Z′ and ε as in globalfit.physics.zprime
+(L ⊃ −e ε Z′J_em − ε_Z g_Z Z′J_Z). The first term is the Z-like (mass-mixing) exchange, the second the interference of
+the Z′'s photon-like coupling to the protons, ε e Z, with its Z-like axial coupling to the electron, −ε_Z g_Z/4. A
+pure dark photon (δ = 0, vector couplings only) gives no parity violation: with `higgs: none` this is the SM
+likelihood. χ² = (Q_W^SM + ΔQ_W − Q_W^exp)²/(σ_exp² + σ_SM²); log L = −χ²/2.
 
-Sign of the interference term (an open question when the plugin was written; likelihoods/apv/NOTES.md). Derived here from the effective parity-violating
-interaction, L_PV = −(G_F/2√2) Q_W (ēγ_μγ5e)(N̄γ^μN) with Q_W = −(2√2/G_F) Σ_V g_A^e(V) G_V(V)/(m_V² + Q²)
-summed over the exchanged bosons (couplings as L ⊃ −V f̄γ(g_V − g_Aγ5)f; G_V the nuclear vector coupling).
-The SM Z (g_A^e = −g_Z/4, G_V = g_Z Q_W/4, g_Z² = 4√2 G_F m_Z²) closes this; the Z′ with
-g_A^e = −ε_Z g_Z/4 and G_V = ε_Z g_Z Q_W/4 + ε e Z gives exactly the two terms above with a PLUS sign and
-s_W c_W ≡ e/g_Z. In the model, ε > 0 (μ,τ loops) and δ > 0 (Φ with U(1)′ charge +1, as the muon), so the
-two terms have opposite signs (Q_W^SM < 0) and nearly cancel at m_Z′ ≈ 10 MeV in the doublet model.
-tests/test_apv.py repeats this from the coupling functions (which are themselves checked against the
-exact diagonalisation of the neutral gauge-boson mass matrix). Literature: the DLM papers parametrise the
-dark Z as L ⊃ −e ε J_em Z_d − (g/2c_W) ε_Z J_NC Z_d, i.e. "ε × photon + ε_Z × Z" exactly as here, and
-write the effect as G_F → ρ_d G_F, sin²θ_W → κ_d sin²θ_W with ρ_d = 1 + δ² f, κ_d = 1 − ε δ (m_Z/m_Zd)
-(c_W/s_W) f, which reproduces the formula above with the same (+) sign. These DLM expressions are quoted
-from memory: the paper bodies of arXiv:1203.2947, 1205.2709, 1402.3620 and 2401.17613 could not be read
-from this project's tools (only abstracts), so the sign rests on the derivation and the test above, which
-are convention-independent in the sense that ε and ε_Z are defined by the Lagrangian (docs/physics/conventions.md, docs/physics/zprime.md#kinetic-mixing, docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing).
-With the opposite sign the doublet point m_Z′ = 10 MeV, g = 5.03e−4 would give χ² = 7.8 instead of 0.45
-(cadeddu2021; 8.0 vs 0.41 with `sw_cw: msbar`).
+Sign of the interference term (an open question when the plugin was written; likelihoods/apv/NOTES.md). Derived here
+from the effective parity-violating interaction, L_PV = −(G_F/2√2) Q_W (ēγ_μγ5e)(N̄γ^μN) with Q_W = −(2√2/G_F) Σ_V
+g_A^e(V) G_V(V)/(m_V² + Q²) summed over the exchanged bosons (couplings as L ⊃ −V f̄γ(g_V − g_Aγ5)f; G_V the nuclear
+vector coupling). The SM Z (g_A^e = −g_Z/4, G_V = g_Z Q_W/4, g_Z² = 4√2 G_F m_Z²) closes this; the Z′ with g_A^e =
+−ε_Z g_Z/4 and G_V = ε_Z g_Z Q_W/4 + ε e Z gives exactly the two terms above with a PLUS sign and s_W c_W ≡ e/g_Z. In
+the model, ε > 0 (μ,τ loops) and δ > 0 (Φ with U(1)′ charge +1, as the muon), so the two terms have opposite signs
+(Q_W^SM < 0) and nearly cancel at m_Z′ ≈ 10 MeV in the doublet model. tests/test_apv.py repeats this from the coupling
+functions (which are themselves checked against the exact diagonalisation of the neutral gauge-boson mass matrix).
+Literature: the DLM papers parametrise the dark Z as L ⊃ −e ε J_em Z_d − (g/2c_W) ε_Z J_NC Z_d, i.e. "ε × photon + ε_Z
+× Z" exactly as here, and write the effect as G_F → ρ_d G_F, sin²θ_W → κ_d sin²θ_W with ρ_d = 1 + δ² f, κ_d = 1 − ε δ
+(m_Z/m_Zd) (c_W/s_W) f, which reproduces the formula above with the same (+) sign. These DLM expressions are quoted
+from memory: the paper bodies of arXiv:1203.2947, 1205.2709, 1402.3620 and 2401.17613 could not be read from this
+project's tools (only abstracts), so the sign rests on the derivation and the test above, which are
+convention-independent in the sense that ε and ε_Z are defined by the Lagrangian (docs/physics/conventions.md,
+docs/physics/zprime.md#kinetic-mixing, docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing). With the opposite
+sign the doublet point m_Z′ = 10 MeV, g = 5.03e−4 would give χ² = 7.8 instead of 0.45 (cadeddu2021; 8.0 vs 0.41 with
+`sw_cw: msbar`).
 
 Which s_W c_W (likewise; likelihoods/apv/NOTES.md): at tree level the factor is e/g_Z. With δ and ε_Z defined through
-g_Z = 2m_Z/v (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing, i.e. the G_F normalisation that also normalises Q_W) and the photon-like coupling at
-Q² ≈ 0 (α(0)), the consistent value is s_W c_W = e(0) v/(2m_Z) = 0.4088 (option `sw_cw: tree`, default:
-4Z s_W c_W = 89.94). The MS-bar value at m_Z, √(0.23122 · 0.76878) = 0.4216 (`sw_cw: msbar`,
-4Z s_W c_W = 92.75; DLM's Δsin²θ_W ≈ −0.42 ε δ (m_Z/m_Zd) f, quoted from memory, uses about this), and the
-low-energy value √(0.23857 · 0.76143) = 0.4262 (`low`) differ from it by one-loop-order terms (3.1% and
-4.3% of the interference term).
+g_Z = 2m_Z/v (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing, i.e. the G_F normalisation that also normalises
+Q_W) and the photon-like coupling at Q² ≈ 0 (α(0)), the consistent value is s_W c_W = e(0) v/(2m_Z) = 0.4088 (option
+`sw_cw: tree`, default: 4Z s_W c_W = 89.94). The MS-bar value at m_Z, √(0.23122 · 0.76878) = 0.4216 (`sw_cw: msbar`,
+4Z s_W c_W = 92.75; DLM's Δsin²θ_W ≈ −0.42 ε δ (m_Z/m_Zd) f, quoted from memory, uses about this), and the low-energy
+value √(0.23857 · 0.76143) = 0.4262 (`low`) differ from it by one-loop-order terms (3.1% and 4.3% of the interference
+term).
 
 Data: data/apv/<dataset>.yaml (Q_W^exp with its error components, added in quadrature; Q_W^SM = −73.23(1)).
 | dataset | Q_W^exp | source |

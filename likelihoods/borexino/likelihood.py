@@ -1,14 +1,15 @@
-"""Borexino ⁷Be solar-neutrino rate: ν–e elastic scattering with the Z′ computed, not a recast limit (likelihoods/borexino/NOTES.md).
+"""Borexino ⁷Be solar-neutrino rate: ν–e elastic scattering with the Z′ computed, not a recast limit
+(likelihoods/borexino/NOTES.md).
 
-Prediction (globalfit.physics.nue_scattering): R = N_e Σ_lines Φ_l Σ_α P_eα(E_l) σ_α(E_l), σ_α the ν_α e cross
-section over the full recoil range with the Z′ t-channel exchange added to the SM couplings (interference
-∝ P_eμ − P_eτ for a vector electron coupling, quadratic terms adding), P_eα adiabatic MSW with the point's
-oscillation parameters when the model samples them, NuFIT 5.3 NO best fit otherwise.
-Likelihood: χ² = (R_obs − r R_SSM)² / (σ_obs² + r² σ_SSM²), r = R_SM+Z′/R_SM, R_SSM = R_SM for the B16 flux
-(option ``ssm``), σ_SSM = 6% R_SSM; log L = −χ²/2 (the flux is a Gaussian nuisance integrated out; the
-−½ ln(σ_obs² + r²σ_SSM²) of the exact marginal is dropped as in likelihoods/borexino/NOTES.md, ≤ 0.25 in log L for r ≤ 1.3).
-σ_obs: statistical and symmetrised systematic error in quadrature, the systematic symmetrised as the mean of
-its two sides (Phase-II +0.4/−0.7 → 0.55, σ_obs = 1.23; Phase-I +1.5/−1.6 → 1.55, σ_obs = 2.16 cpd/100 t).
+Prediction (globalfit.physics.nue_scattering): R = N_e Σ_lines Φ_l Σ_α P_eα(E_l) σ_α(E_l), σ_α the ν_α e cross section
+over the full recoil range with the Z′ t-channel exchange added to the SM couplings (interference ∝ P_eμ − P_eτ for a
+vector electron coupling, quadratic terms adding), P_eα adiabatic MSW with the point's oscillation parameters when the
+model samples them, NuFIT 5.3 NO best fit otherwise. Likelihood: χ² = (R_obs − r R_SSM)² / (σ_obs² + r² σ_SSM²), r =
+R_SM+Z′/R_SM, R_SSM = R_SM for the B16 flux (option ``ssm``), σ_SSM = 6% R_SSM; log L = −χ²/2 (the flux is a Gaussian
+nuisance integrated out; the −½ ln(σ_obs² + r²σ_SSM²) of the exact marginal is dropped as in
+likelihoods/borexino/NOTES.md, ≤ 0.25 in log L for r ≤ 1.3). σ_obs: statistical and symmetrised systematic error in
+quadrature, the systematic symmetrised as the mean of its two sides (Phase-II +0.4/−0.7 → 0.55, σ_obs = 1.23; Phase-I
++1.5/−1.6 → 1.55, σ_obs = 2.16 cpd/100 t).
 
 | dataset | R_obs [cpd/100 t] | lines | source |
 |---|---|---|---|

@@ -7,7 +7,7 @@ half-normal reproduces them: −2 ln L = (Σm_ν / s)², s = Σ95 / 1.96, Σ95 t
 | dataset | Σ95 [eV] | s [eV] | source |
 |---|---|---|---|
 | planck2018 | 0.12 | 0.0612 | Planck 2018 VI TT,TE,EE+lowE+lensing+BAO, arXiv:1807.06209 |
-| planck2018-nobao | 0.24 | 0.1224 | Planck 2018 VI TT,TE,EE+lowE+lensing (value recalled, not re-read from the paper; see the data file) |
+| planck2018-nobao | 0.24 | 0.1224 | Planck 2018 VI TT,TE,EE+lowE+lensing (recalled, not re-read: see data file) |
 | desi-dr1 | 0.072 | 0.0367 | DESI 2024 VI, arXiv:2404.03002 |
 | desi-dr2 (default) | 0.0642 | 0.0328 | DESI DR2, Elbers et al., arXiv:2503.14744 |
 

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from globalfit import catalog
 from globalfit.likelihood import Likelihood
 from likelihoods._data import number, text

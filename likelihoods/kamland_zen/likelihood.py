@@ -55,8 +55,9 @@ _SERIES_TERMS = 24
 
 
 def _log_marginal_series(a: np.ndarray, m_lo: float, m_hi: float) -> np.ndarray:
-    """ln[(1/Δ)∫_lo^hi e^{−aM⁴} dM] = ln[1 + Σ_{k≥1} (−a)^k ⟨M^{4k}⟩/k!] (⟨M^{4k}⟩ = (hi^{4k+1} − lo^{4k+1})/((4k+1)Δ), the
-    moments of the flat |M| distribution, Δ = hi − lo), for a|M|_max⁴ ≤ 1: summed by Horner's rule, then log1p."""
+    """ln[(1/Δ)∫_lo^hi e^{−aM⁴} dM] = ln[1 + Σ_{k≥1} (−a)^k ⟨M^{4k}⟩/k!] (⟨M^{4k}⟩ = (hi^{4k+1} −
+    lo^{4k+1})/((4k+1)Δ), the moments of the flat |M| distribution, Δ = hi − lo), for a|M|_max⁴ ≤ 1: summed by
+    Horner's rule, then log1p."""
     k = np.arange(1, _SERIES_TERMS + 1)
     coef = (m_hi ** (4 * k + 1) - m_lo ** (4 * k + 1)) / ((4 * k + 1) * (m_hi - m_lo)) / np.cumprod(k.astype(float))
     x = -np.asarray(a, dtype=float)
@@ -76,7 +77,8 @@ class KamLANDZen(Likelihood):
                                              "¹³⁶Xe 0νββ nuclear matrix element (KamLAND-Zen nme: nuisance)",
                                              bounds=(0.0, math.inf))}
 
-    def __init__(self, dataset: str = "kamland-zen-2024", nme: Literal["marginal", "conservative", "nuisance"] = "marginal"):
+    def __init__(self, dataset: str = "kamland-zen-2024",
+                 nme: Literal["marginal", "conservative", "nuisance"] = "marginal"):
         super().__init__(dataset, nme=nme)
         raw, where = catalog.load_dataset_yaml(f"kamland_zen/{dataset}.yaml",
                                                ["half_life_90", "cl", "mbb_limit_range_mev", "theory", "source"])
@@ -106,11 +108,11 @@ class KamLANDZen(Likelihood):
     def loglike_marginal(self, m_betabeta, method: str = "table") -> np.ndarray:
         """ln of L averaged over |M| uniform in nme_range (m_ββ in eV).
 
-        ln L depends on m_ββ only through a = ½ z₉₀² (m_ββ/k)⁴. method="exact": the closed form with the
-        incomplete gamma function (its power series where a|M|_max⁴ < 1) at every point. method="table" (default): ln L = −a⟨M⁴⟩ ψ(ln a), ψ tabulated
-        once (1 at small a, → |M|_min⁴/⟨M⁴⟩ at large a) and interpolated by a cubic spline; below the table
-        the exact power series, above it (ln L < −10⁸) the closed form with the asymptotic Γ. Equal to the exact
-        computation to ≲ 2e−11 relative (the closed form's own accuracy where it switches to the asymptotic Γ;
+        ln L depends on m_ββ only through a = ½ z₉₀² (m_ββ/k)⁴. method="exact": the closed form with the incomplete
+        gamma function (its power series where a|M|_max⁴ < 1) at every point. method="table" (default): ln L = −a⟨M⁴⟩
+        ψ(ln a), ψ tabulated once (1 at small a, → |M|_min⁴/⟨M⁴⟩ at large a) and interpolated by a cubic spline; below
+        the table the exact power series, above it (ln L < −10⁸) the closed form with the asymptotic Γ. Equal to the
+        exact computation to ≲ 2e−11 relative (the closed form's own accuracy where it switches to the asymptotic Γ;
         tests/test_fast_paths.py).
         """
         if method == "exact":

@@ -1,4 +1,5 @@
-"""NA62 K⁺ → π⁺ Z′ with Z′ → invisible (likelihoods/na62/NOTES.md): a published 90% CL upper-limit curve as a likelihood.
+"""NA62 K⁺ → π⁺ Z′ with Z′ → invisible (likelihoods/na62/NOTES.md): a published 90% CL upper-limit curve as a
+likelihood.
 
 Prediction: X = BR(K⁺ → π⁺Z′) · BR(Z′ → νν̄), from globalfit.physics.kaon (the Goldstone-mediated top
 loop of Freytsis, Ligeti, Thaler, arXiv:0911.5355, with the vector-form width; see that module for the

@@ -6,18 +6,17 @@ without loss of relevant precision by data/nufit/convert_nufit.py into data/nufi
 
 χ² (six oscillation parameters, the ordering offset counted once):
     χ² = χ²_3D(sin²θ23, Δm²3ℓ, δ_CP) + [χ²_2D(sin²θ12, log10 Δm²21) − Δ_O] + [χ²_1D(sin²θ13) − Δ_O],
-each table a NuFIT projection (Δχ² relative to the global minimum, profiled over the others), Δ_O = 0
-for the better ordering and the ordering offset for the other (6.36 in 5.2, 9.12 in 5.3: the IO).
-The ordering of a point is the sign of Δm²3ℓ (NuFIT convention: Δm²31 > 0 for NO, Δm²32 < 0 for IO).
-Summing the six 1-D projections instead would count the offset six times and drop the θ23–δ
-correlation; it is deliberately not offered.
-Interpolation is multilinear on the release grids: exact at the nodes, never below a table's minimum,
-continuous, and without plateaus. (A local cubic, globalfit.grids order=3, finds a minimum between nodes
-better — sin²θ12 = 0.303 in 5.2 between the nodes 0.300 and 0.305 — but undershoots the minimum by up to
-0.04 next to an asymmetric one, giving Δχ² < 0; cutting that off creates a likelihood plateau on which
-nested sampling's bounding ellipsoids fail. Between nodes the linear χ² is above the true one by at most
-h²χ''/8 ≈ 0.04, h the grid step.) δ_CP is periodic. Outside the tabulated box the χ² at the nearest box point is increased by 10⁴ × (distance in units of the box span)²:
-large, finite, growing with the distance.
+each table a NuFIT projection (Δχ² relative to the global minimum, profiled over the others), Δ_O = 0 for the better
+ordering and the ordering offset for the other (6.36 in 5.2, 9.12 in 5.3: the IO). The ordering of a point is the sign
+of Δm²3ℓ (NuFIT convention: Δm²31 > 0 for NO, Δm²32 < 0 for IO). Summing the six 1-D projections instead would count
+the offset six times and drop the θ23–δ correlation; it is deliberately not offered. Interpolation is multilinear on
+the release grids: exact at the nodes, never below a table's minimum, continuous, and without plateaus. (A local
+cubic, globalfit.grids order=3, finds a minimum between nodes better — sin²θ12 = 0.303 in 5.2 between the nodes 0.300
+and 0.305 — but undershoots the minimum by up to 0.04 next to an asymmetric one, giving Δχ² < 0; cutting that off
+creates a likelihood plateau on which nested sampling's bounding ellipsoids fail. Between nodes the linear χ² is above
+the true one by at most h²χ''/8 ≈ 0.04, h the grid step.) δ_CP is periodic. Outside the tabulated box the χ² at the
+nearest box point is increased by 10⁴ × (distance in units of the box span)²: large, finite, growing with the
+distance.
 """
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The gauged U(1)_{Lμ−Lτ} model: a Z′ coupled to μ- and τ-flavoured leptons with coupling g, three
-right-handed neutrinos, and a Higgs sector that gives the Z′ its mass (docs/physics/zprime.md#kinetic-mixing, docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing, docs/physics/neutrino.md#two-zero-textures).
+"""The gauged U(1)_{Lμ−Lτ} model: a Z′ coupled to μ- and τ-flavoured leptons with coupling g, three right-handed
+neutrinos, and a Higgs sector that gives the Z′ its mass (docs/physics/zprime.md#kinetic-mixing,
+docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing, docs/physics/neutrino.md#two-zero-textures).
 
 Options choose the neutrino mass ordering, the Higgs sector (which fixes the Z–Z′ mass mixing and the two
 zeros of the light-neutrino mass matrix), the sign of the extra doublet's charge and whether the kinetic
@@ -45,7 +46,8 @@ class Options:
     higgs: Literal["none", "singlet", "doublet", "doublet+singlet"] = field(default="none", metadata={
         "doc": "Higgs sector giving the Z′ its mass: none (unspecified; no Z–Z′ mass mixing), the minimal singlet "
                "σ₊₁ (no mass mixing), an extra doublet Φ (charge doublet_charge), or the doublet plus the singlet"})
-    doublet_charge: Literal[1, -1] = field(default=1, metadata={"doc": "U(1)′ charge of the extra doublet Φ (+1 or −1)"})
+    doublet_charge: Literal[1, -1] = field(default=1,
+                                           metadata={"doc": "U(1)′ charge of the extra doublet Φ (+1 or −1)"})
     kinetic_mixing: Literal["loop", "free"] = field(default="loop", metadata={
         "doc": "loop: ε induced by μ and τ loops; free: ε sampled as the parameter eps"})
     texture: Literal["auto", "none", "B3", "B4", "C"] = field(default="auto", metadata={
@@ -62,7 +64,8 @@ class Options:
         elif self.texture not in ("none", implied) and self.higgs != "none":
             charge = f" with doublet_charge {self.doublet_charge:+d}" if "doublet" in self.higgs else ""
             raise ValueError(f"texture {self.texture} contradicts higgs: {self.higgs}{charge}, which implies texture "
-                             f"{implied} (docs/physics/neutrino.md#two-zero-textures); use texture: {implied} (or auto), or none for a generic seesaw")
+                             f"{implied} (docs/physics/neutrino.md#two-zero-textures); use texture: {implied} (or "
+                             "auto), or none for a generic seesaw")
 
 
 class LmuLtau(PhysicsModel):

@@ -1,5 +1,6 @@
-"""Derived quantities of the Lμ−Lτ Z′: the muon g−2 contribution (docs/physics/zprime.md#muon-g-2), loop kinetic mixing, Higgs-sector
-mass mixing, induced couplings to SM fermions (docs/physics/zprime.md#kinetic-mixing, docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing). Physics and conventions: globalfit.physics.zprime.
+"""Derived quantities of the Lμ−Lτ Z′: the muon g−2 contribution (docs/physics/zprime.md#muon-g-2), loop kinetic
+mixing, Higgs-sector mass mixing, induced couplings to SM fermions (docs/physics/zprime.md#kinetic-mixing,
+docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing). Physics and conventions: globalfit.physics.zprime.
 
 Names read by likelihoods: eps (with kinetic_mixing: loop; with free it is the sampled parameter),
 tan_beta, delta_zzp, eps_z (for every `higgs` option), gv_e, ga_e, gv_u, ga_u, gv_d, ga_d, gv_p, gv_n,
@@ -24,7 +25,8 @@ def _delta_a_mu(m_zp, g_zp):
 
 _MIXING = ("tan_beta", "delta_zzp", "eps_z")
 _MIXING_LABELS = {"tan_beta": r"$\tan\beta$", "delta_zzp": r"$\delta$", "eps_z": r"$\varepsilon_Z$"}
-_MIXING_DOC = ("Z–Z′ mass mixing (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing): tan_beta = v₁/v₂ (U(1)′-charged doublet over SM-like doublet vev); "
+_MIXING_DOC = ("Z–Z′ mass mixing (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing): tan_beta = v₁/v₂ "
+               "(U(1)′-charged doublet over SM-like doublet vev); "
                "delta_zzp = δ = ε_Z m_Z/m_Z′ = sinβ/√(cos²β + tan²θ); eps_z = ε_Z = 2g sin²β/g_Z, "
                "the Z′ coupling to the Z current in units of g_Z = 2m_Z/v")
 
@@ -75,7 +77,8 @@ _COUPLING_LABELS = {
 
 @quantity(_COUPLINGS, needs=("eps", "eps_z"), labels=_COUPLING_LABELS,
           description="Z′ couplings to SM fermions, L ⊃ −Z′ψ̄γ(g_V − g_Aγ5)ψ, from kinetic (ε) and mass (ε_Z) "
-                      "mixing with s_W² = 0.23857 (Q² ≈ 0) (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing): gv_e/ga_e electron, gv_u/ga_u up, "
+                      "mixing with s_W² = 0.23857 (Q² ≈ 0) (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing): "
+                      "gv_e/ga_e electron, gv_u/ga_u up, "
                       "gv_d/ga_d down quark, gv_p/gv_n proton/neutron vector, g_nue ν_e with "
                       "L ⊃ −g_nue Z′ ν̄_eγ(1−γ5)ν_e")
 def _couplings(eps, eps_z):

@@ -57,6 +57,15 @@ class Likelihood:
         """log L for a batch: arrays of shape (n,) in, shape (n,) out; −inf outside the domain."""
         raise NotImplementedError
 
+    def exclusion_dchi2(self, cl: float) -> float:
+        """Δχ² = −2Δln L at which a point counts as excluded at confidence level `cl` by this likelihood alone
+        (one parameter, e.g. the coupling at fixed mass): the χ² quantile χ²₁(cl) (2.71 at 90%, 3.84 at 95%),
+        right for a Gaussian measurement. Likelihoods built from a published limit curve override it so that the
+        curve is reproduced at its own CL (globalfit.limits)."""
+        from scipy.stats import chi2
+
+        return float(chi2.ppf(cl, 1))
+
     # ---- introspection used by the card validator and `globalfit list`
     @classmethod
     def datasets(cls) -> list[str]:

@@ -20,6 +20,19 @@ from scipy.special import ndtri
 LimitShape = Literal["poisson", "half-gaussian"]
 
 
+def limit_dchi2(cl: float, shape: LimitShape = "poisson") -> float:
+    """Δχ² = −2 ln L of `upper_limit_loglike` on the curve X = X_UL of a limit published at confidence level
+    `cl`: −2 ln(1 − cl) for the Poisson form (4.61 at 90%, 5.99 at 95%), z_cl² = χ²₁(cl) for the half-Gaussian
+    form (2.71, 3.84). Drawing a plane at CL c with this threshold puts a limit curve published at CL c exactly
+    on its published line (X/X_UL = 1); a χ²₁ threshold would put a Poisson-form 90% curve at X/X_UL = 2.71/4.61.
+    """
+    if shape == "poisson":
+        return -2.0 * math.log1p(-cl)
+    if shape == "half-gaussian":
+        return float(ndtri(0.5 * (1.0 + cl))) ** 2
+    raise ValueError(f"unknown limit shape {shape!r}; allowed: poisson, half-gaussian")
+
+
 def upper_limit_loglike(x: ArrayLike, x_ul: ArrayLike, cl: float = 0.90, shape: LimitShape = "poisson") -> np.ndarray:
     """ln L of a quantity x ≥ 0 given its upper limit x_ul at confidence level cl; 0 where x_ul is NaN."""
     x = np.asarray(x, dtype=float)

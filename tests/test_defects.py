@@ -236,3 +236,22 @@ def test_progress_lines_for_runs_in_the_background():
     silent = io.StringIO()
     Progress(False, stream=silent).update("x")
     assert silent.getvalue() == ""
+
+
+def test_limit_curves_sit_on_their_published_line_at_their_cl():
+    """A plane drawn at a likelihood's own CL puts a published limit curve on its line: Δχ² at X = X_UL equals
+    the likelihood's exclusion threshold at that CL (NA62 and BaBar at 90%, both shapes); a Gaussian
+    measurement uses χ²₁(cl)."""
+    from likelihoods.babar import BaBar4Mu
+    from likelihoods.gminus2 import MuonGMinus2
+    from likelihoods.na62 import NA62
+
+    for shape in ("poisson", "half-gaussian"):
+        babar = BaBar4Mu(limit_shape=shape)
+        m = np.array([0.5, 1.0, 3.0])
+        g = babar.g_limit(m)
+        dchi2 = -2.0 * babar.loglike({"m_zp": m, "g_zp": g})
+        assert np.allclose(dchi2, babar.exclusion_dchi2(0.90), rtol=1e-12)
+        assert NA62(limit_shape=shape).exclusion_dchi2(0.90) == pytest.approx(babar.exclusion_dchi2(0.90))
+    assert BaBar4Mu().exclusion_dchi2(0.90) == pytest.approx(-2 * np.log(0.1))  # 4.605
+    assert MuonGMinus2().exclusion_dchi2(0.95) == pytest.approx(3.841458820694124)

@@ -24,7 +24,7 @@ import numpy as np
 from globalfit import catalog
 from globalfit.errors import DataError, GlobalfitError
 from globalfit.likelihood import Likelihood
-from globalfit.limits import LimitCurve, upper_limit_loglike
+from globalfit.limits import LimitCurve, limit_dchi2, upper_limit_loglike
 from likelihoods.na62.likelihood import dataset_file, read_limit_csv
 
 CL = 0.90
@@ -47,6 +47,10 @@ class BaBar4Mu(Likelihood):
             raise DataError(f"{catalog.path_of(self.source)}: masses must be positive")
         self.curve = LimitCurve(mass, g_ul)
         self.limit_shape = limit_shape
+
+    def exclusion_dchi2(self, cl: float) -> float:
+        """On the published curve at its own CL (globalfit.limits.limit_dchi2)."""
+        return limit_dchi2(cl, self.limit_shape)
 
     def g_limit(self, m_zp) -> np.ndarray:
         """90% CL upper limit on g_Z′ at m_zp [GeV]; NaN where there is no limit."""

@@ -39,7 +39,7 @@ import numpy as np
 from globalfit import catalog
 from globalfit.errors import DataError, GlobalfitError
 from globalfit.likelihood import Likelihood
-from globalfit.limits import LimitCurve, upper_limit_loglike
+from globalfit.limits import LimitCurve, limit_dchi2, upper_limit_loglike
 from globalfit.physics import kaon
 
 PI0_GAP = (0.110, 0.154)  # GeV: no limit (K⁺ → π⁺π⁰ background region; likelihoods/na62/NOTES.md)
@@ -130,6 +130,10 @@ class NA62(Likelihood):
         m = np.asarray(q["m_zp"], dtype=float)
         br = kaon.br_k_to_pi_zp(m, q["delta_zzp"], q["tan_beta"], q["m_hpm"], self.m_t)
         return br * kaon.br_zp_invisible(m)
+
+    def exclusion_dchi2(self, cl: float) -> float:
+        """On the published curve at its own CL (globalfit.limits.limit_dchi2)."""
+        return limit_dchi2(cl, self.limit_shape)
 
     def loglike(self, q):
         m, g, d, tb, mh = (np.asarray(q[k], dtype=float) for k in self.requires)

@@ -33,6 +33,10 @@ PARAMETERS: dict[str, ParameterInfo] = {p.name: p for p in [
                   bounds=_POS),
     ParameterInfo("m_hpm", "GeV", r"$m_{H^\pm}$ [GeV]", "charged Higgs mass (doublet models)", bounds=_POS,
                   default=300.0, positive=True),
+    ParameterInfo("m_h2", "GeV", r"$m_{H}$ [GeV]", "heavy CP-even neutral scalar mass (doublet models)", bounds=_POS,
+                  default=300.0, positive=True),
+    ParameterInfo("m_a", "GeV", r"$m_{A}$ [GeV]", "CP-odd neutral scalar mass (doublet models)", bounds=_POS,
+                  default=300.0, positive=True),
 ]}
 
 _IMPLIED_TEXTURE = {"none": "none", "singlet": "C", "doublet+singlet": "none"}

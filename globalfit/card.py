@@ -149,7 +149,7 @@ _PRIOR_SPECS: dict[str, type[_Strict]] = {
     "uniform": _UniformSpec, "log-uniform": _LogUniformSpec, "normal": _NormalSpec, "fixed": _FixedSpec,
 }
 
-TOP_LEVEL_KEYS = ("name", "description", "model", "params", "likelihoods", "sampler", "output", "seed")
+TOP_LEVEL_KEYS = ("name", "description", "model", "params", "likelihoods", "derived", "sampler", "output", "seed")
 #: a card or variant name: letters, digits, '_', '-', '.' (not starting with a punctuation character)
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _PARAM_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -176,6 +176,8 @@ class Card:
     source: str | None = None
     #: what each parameter means (unit, range, label): the model's parameters and the likelihoods' own
     catalogue: dict[str, ParameterInfo] = field(default_factory=dict, compare=False, repr=False)
+    #: derived quantities of the model to compute and store although no likelihood reads them
+    derived: tuple[str, ...] = ()
 
     def parameter_info(self, name: str) -> ParameterInfo:
         return parameter_info(name, self.catalogue)
@@ -189,6 +191,8 @@ class Card:
         out["params"] = {k: p.to_card() for k, p in self.params.items()}
         out["likelihoods"] = {k: {"dataset": c.dataset, **c.options} if c.dataset is not None else dict(c.options)
                               for k, c in self.likelihoods.items()}
+        if self.derived:  # written only when used, so that the hash of older cards is unchanged
+            out["derived"] = list(self.derived)
         out["sampler"] = self.sampler.model_dump()
         out["output"] = self.output
         out["seed"] = self.seed
@@ -688,16 +692,22 @@ def build_card(raw: dict, src: str, default_name: str, problems: list[Problem]) 
         problems.append(Problem("seed", f"expected an integer ≥ 0, got {format_value(seed)}"))
         seed = 1
 
+    derived = raw.get("derived") or []
+    if not isinstance(derived, list) or not all(isinstance(d, str) for d in derived):
+        problems.append(Problem("derived", f"expected a list of derived-quantity names, got {format_value(derived)}"))
+        derived = []
+
     if model is not None and likes and isinstance(raw_params, Mapping) and len(params) == len(raw_params):
-        problems.extend(_cross_checks(model, params, likes, sampler, catalogue))
+        problems.extend(_cross_checks(model, params, likes, sampler, catalogue, tuple(derived)))
     if problems:
         raise CardError(problems, source=src)
     return Card(name, description, model, params, likes, sampler, output, seed, None if src == "run card" else src,
-                catalogue)
+                catalogue, tuple(dict.fromkeys(derived)))
 
 
 def _cross_checks(model: ModelChoice, params: dict[str, Prior], likes: dict[str, PluginConfig],
-                  sampler: SamplerSettings | None, catalogue: Catalogue) -> list[Problem]:
+                  sampler: SamplerSettings | None, catalogue: Catalogue, derived: tuple[str, ...] = ()
+                  ) -> list[Problem]:
     """Checks across sections. May add parameters the card omits that have a documented default value
     (e.g. the charged-Higgs mass); they appear as fixed in the resolved card."""
     from globalfit.graph import PlanError
@@ -718,6 +728,8 @@ def _cross_checks(model: ModelChoice, params: dict[str, Prior], likes: dict[str,
             problems.append(Problem(f"likelihoods.{n}", str(exc)))
     if problems:
         return problems
+    if derived:
+        targets["derived"] = derived
     graph = model_graph(model)
     for _ in range(2):  # second pass after adding defaulted parameters
         try:
@@ -739,9 +751,12 @@ def _cross_checks(model: ModelChoice, params: dict[str, Prior], likes: dict[str,
             problems.append(Problem(f"params.{pname}", f"'{pname}' is derived in this model "
                                     f"({graph.providers[pname].describe()}); remove it from params"))
         elif pname not in used:
+            feeds = sorted({o for p in graph.providers.values() if pname in p.needs for o in p.outputs})
+            hint = (f"; it enters {', '.join(feeds)}: list them under `derived:` to compute and store them"
+                    if feeds else "")
             problems.append(Problem(f"params.{pname}", "not read by any likelihood or derived quantity of this model "
                                     f"(parameters read: {', '.join(reads) or 'none'})"
-                                    f"{did_you_mean(pname, reads + missing)}"))
+                                    f"{did_you_mean(pname, reads + missing)}{hint}"))
     problems.extend(_parameter_constraints(model, params, catalogue))
     ndim = sum(not isinstance(p, Fixed) for p in params.values())
     if ndim == 0:

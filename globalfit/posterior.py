@@ -84,6 +84,8 @@ class Posterior:
         for name, cfg in card.likelihoods.items():
             self.plugins[name] = registry.instance(name, cfg.dataset, cfg.options)
         targets = {name: plugin.requires for name, plugin in self.plugins.items()}
+        if card.derived:  # quantities the card asks to store although no likelihood reads them
+            targets["derived"] = card.derived
         optional = {name: plugin.optional for name, plugin in self.plugins.items()}
         self.plan = self.model.plan(targets, card.params, optional)
         self.derived = [o for step in self.plan.steps for o in step.outputs]

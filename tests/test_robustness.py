@@ -4,7 +4,7 @@
    every prior bound, box corners, special values such as m_Z′ at the NA62/BaBar/J/ψ/kaon thresholds, s13sq = 0,
    δ and the phases at 0 and 360°, m_lightest = 0, Δm² beyond the NuFIT tables, the doublet's m_Z′ = g v/2
    boundary), for every model-option combination (ordering × Higgs sector × doublet charge × kinetic mixing ×
-   texture auto/none: 48), each with all nine likelihood plugins; datasets and plugin options (every `nme`,
+   texture auto/none: 56), each with all nine likelihood plugins; datasets and plugin options (every `nme`,
    `limit_shape`, `sw_cw`, ... value) are spread over the combinations. Evaluated in vectorized batches
    through Posterior.evaluate, log_prob and log_likelihood, with Python warnings turned into errors and numpy
    floating-point errors raised (underflow excepted: flushing to 0 is numpy's default and harmless). No NaN or
@@ -49,13 +49,13 @@ ZP_PLUGINS = ("gminus2", "apv", "na62", "borexino", "trident", "babar")
 NU_PLUGINS = ("nufit", "cosmology", "kamland_zen")
 PLUGINS = ZP_PLUGINS + NU_PLUGINS
 
-_HIGGS = [("none", 1), ("singlet", 1), ("doublet", 1), ("doublet", -1), ("doublet+singlet", 1),
-          ("doublet+singlet", -1)]
+_HIGGS = [("none", 1), ("singlet", 1), ("singlet+singlet2", 1), ("doublet", 1), ("doublet", -1),
+          ("doublet+singlet", 1), ("doublet+singlet", -1)]
 #: (ordering, higgs, doublet_charge, kinetic_mixing, texture)
 COMBOS = [(o, h, c, km, tx) for o in ("NO", "IO") for h, c in _HIGGS for km in ("loop", "free")
           for tx in ("auto", "none")]
 N_PER_COMBO = -(-N_TOTAL // len(COMBOS))
-_IMPLIED_TEXTURE = {"none": "none", "singlet": "C", "doublet+singlet": "none"}
+_IMPLIED_TEXTURE = {"none": "none", "singlet": "C", "singlet+singlet2": "none", "doublet+singlet": "none"}
 
 
 def _combo_id(combo) -> str:
@@ -128,6 +128,11 @@ def realistic_card(combo, settings: dict, style: str) -> dict:
     if higgs == "doublet+singlet":
         p["tan_theta"] = ({"prior": "log-uniform", "min": 1.0e-6, "max": 1.0e6} if log
                           else {"prior": "uniform", "min": 0.0, "max": 1.0e3})
+    derived = []
+    if higgs == "singlet+singlet2":  # the vev ratio enters only the breaking scales: store them
+        p["tan_gamma"] = ({"prior": "log-uniform", "min": 1.0e-6, "max": 1.0e6} if log
+                          else {"prior": "uniform", "min": 0.0, "max": 1.0e3})
+        derived = ["v_sigma", "v_sigma2"]
     if settings["kamland_zen"]["nme"] == "nuisance":
         p["nme_xe136"] = ({"prior": "normal", "mean": 2.5, "sigma": 1.0, "min": 0.5, "max": 6.0} if log
                           else {"prior": "uniform", "min": 0.0, "max": 10.0})
@@ -135,7 +140,7 @@ def realistic_card(combo, settings: dict, style: str) -> dict:
     if "doublet" in higgs:
         model["doublet_charge"] = charge
     return {"name": "robust-" + _combo_id(combo).replace("+", "p"), "model": model, "params": p,
-            "likelihoods": {name: dict(settings[name]) for name in PLUGINS},
+            "likelihoods": {name: dict(settings[name]) for name in PLUGINS}, "derived": derived,
             "sampler": {"name": "dynesty", "progress": False}, "seed": 1}
 
 
@@ -147,7 +152,7 @@ SPECIAL = {
     "s12sq": [0.0, 0.5, 1.0, 0.17, 0.83], "s13sq": [0.0, 0.07, 0.5, 1.0], "s23sq": [0.0, 0.25, 0.5, 0.75, 1.0],
     "delta_cp": [0.0, 90.0, 180.0, 270.0, 360.0], "alpha21": [0.0, 180.0, 360.0], "alpha31": [0.0, 180.0, 360.0],
     "dm21sq": [0.0, 1.0e-6, 7.41e-5, 1.0e-3], "dm3lsq": [0.0, 2.0e-4, 7.0e-3, -2.0e-4, -7.0e-3],
-    "m_lightest": [0.0], "eps": [0.0], "tan_theta": [0.0, 1.0], "nme_xe136": [0.0], "m_hpm": [300.0, 570.0],
+    "m_lightest": [0.0], "eps": [0.0], "tan_theta": [0.0, 1.0], "tan_gamma": [0.0, 0.5], "nme_xe136": [0.0], "m_hpm": [300.0, 570.0],
 }
 
 
@@ -297,7 +302,7 @@ def test_random_points_cover_every_option_dataset_and_model_combination():
         except ValueError:
             continue
         valid.add((kw["ordering"], kw["higgs"], kw["doublet_charge"], kw["kinetic_mixing"], kw["texture"]))
-    assert valid == set(COMBOS) and len(COMBOS) == 48
+    assert valid == set(COMBOS) and len(COMBOS) == 56
     # every dataset and every option value of every plugin is used by some combination
     for plugin, opts in CHOICES.items():
         assert opts["dataset"], plugin

@@ -244,6 +244,19 @@ def mass_mixing(m_zp: ArrayLike, g_zp: ArrayLike, tan_theta: ArrayLike = 0.0
     return (np.where(valid, tan_beta, 0.0), np.where(valid, delta, 0.0), np.where(valid, eps_z, 0.0), valid)
 
 
+def singlet_vevs(m_zp: ArrayLike, g_zp: ArrayLike, tan_gamma: ArrayLike = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Vevs [GeV] of the U(1)′-breaking singlets σ₁ (charge 1) and σ₂ (charge 2) that give the Z′ its mass when
+    no doublet does (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing): with ⟨σᵢ⟩ = vᵢ/√2,
+    m_Z′² = g²(v₁² + 4v₂²) and tanγ = v₂/v₁, so v₁ = m_Z′ / (g √(1 + 4 tan²γ)), v₂ = v₁ tanγ. (With ⟨σᵢ⟩ = vᵢ
+    instead, m_Z′² = 2g²(v₁² + 4v₂²).) tanγ = 0: the minimal singlet, v₁ = m_Z′/g. Zero where g ≤ 0."""
+    m = np.asarray(m_zp, dtype=float)
+    g = np.asarray(g_zp, dtype=float)
+    t = np.asarray(tan_gamma, dtype=float)
+    ok = g > 0
+    v1 = np.where(ok, m / np.where(ok, g, 1.0), 0.0) / np.sqrt(1.0 + 4.0 * t * t)
+    return v1, v1 * t
+
+
 # =============================================================================================================
 # Induced couplings to SM fermions (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing)
 # =============================================================================================================

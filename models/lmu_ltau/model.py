@@ -31,6 +31,8 @@ PARAMETERS: dict[str, ParameterInfo] = {p.name: p for p in [
     ParameterInfo("eps", "", r"$\epsilon$", "kinetic mixing (with model.kinetic_mixing: free), either sign"),
     ParameterInfo("tan_theta", "", r"$\tan\theta$", "v_σ/v₁, singlet to doublet vev ratio (higgs: doublet+singlet)",
                   bounds=_POS),
+    ParameterInfo("tan_gamma", "", r"$\tan\gamma$",
+                  "v_σ₂/v_σ₁, charge-2 to charge-1 singlet vev ratio (higgs: singlet+singlet2)", bounds=_POS),
     ParameterInfo("m_hpm", "GeV", r"$m_{H^\pm}$ [GeV]", "charged Higgs mass (doublet models)", bounds=_POS,
                   default=300.0, positive=True),
     ParameterInfo("m_h2", "GeV", r"$m_{H}$ [GeV]", "heavy CP-even neutral scalar mass (doublet models)", bounds=_POS,
@@ -39,7 +41,7 @@ PARAMETERS: dict[str, ParameterInfo] = {p.name: p for p in [
                   default=300.0, positive=True),
 ]}
 
-_IMPLIED_TEXTURE = {"none": "none", "singlet": "C", "doublet+singlet": "none"}
+_IMPLIED_TEXTURE = {"none": "none", "singlet": "C", "singlet+singlet2": "none", "doublet+singlet": "none"}
 
 
 @dataclass(frozen=True)
@@ -47,9 +49,12 @@ class Options:
     """Physics options of the Lμ−Lτ model. Each selects which derived quantities exist and how they are computed."""
 
     ordering: Literal["NO", "IO"] = field(default="NO", metadata={"doc": "neutrino mass ordering (normal or inverted)"})
-    higgs: Literal["none", "singlet", "doublet", "doublet+singlet"] = field(default="none", metadata={
+    higgs: Literal["none", "singlet", "singlet+singlet2", "doublet", "doublet+singlet"] = field(
+        default="none", metadata={
         "doc": "Higgs sector giving the Z′ its mass: none (unspecified; no Z–Z′ mass mixing), the minimal singlet "
-               "σ₊₁ (no mass mixing), an extra doublet Φ (charge doublet_charge), or the doublet plus the singlet"})
+               "σ₊₁ (no mass mixing), σ₊₁ and a charge-2 singlet σ₊₂ (the seesaw/leptogenesis variant: every "
+               "Majorana entry allowed, no texture; tan_gamma = v₂/v₁ sampled), an extra doublet Φ (charge "
+               "doublet_charge), or the doublet plus the singlet"})
     doublet_charge: Literal[1, -1] = field(default=1,
                                            metadata={"doc": "U(1)′ charge of the extra doublet Φ (+1 or −1)"})
     kinetic_mixing: Literal["loop", "free"] = field(default="loop", metadata={
@@ -92,13 +97,13 @@ class LmuLtau(PhysicsModel):
 
     def null_point(self, raw: dict) -> dict | None:
         """The resolved card in the no-Z′ limit: g_Z′ = G_NULL (fixed), no Higgs-sector mass mixing, loop kinetic
-        mixing; the parameters those remove (tan_theta, eps, m_hpm) dropped; the resolved texture kept, so the
-        neutrino sector is unchanged. None if the card has no g_zp."""
+        mixing; the parameters those remove (tan_theta, tan_gamma, eps and the doublet's scalar masses) dropped;
+        the resolved texture kept, so the neutrino sector is unchanged. None if the card has no g_zp."""
         if "g_zp" not in (raw.get("params") or {}):
             return None
         out = copy.deepcopy(raw)
         out["model"] = {**(out.get("model") or {}), "higgs": "none", "kinetic_mixing": "loop", "doublet_charge": 1}
-        for p in ("tan_theta", "eps", "m_hpm"):
+        for p in ("tan_theta", "tan_gamma", "eps", "m_hpm", "m_h2", "m_a"):
             out["params"].pop(p, None)
         out["params"]["g_zp"] = G_NULL
         return out

@@ -38,7 +38,7 @@ def _eps_loop(g_zp):
     return zprime.kinetic_mixing_0(g_zp)
 
 
-@quantity(_MIXING, needs=(), when={"higgs": ("none", "singlet")}, labels=_MIXING_LABELS,
+@quantity(_MIXING, needs=(), when={"higgs": ("none", "singlet", "singlet+singlet2")}, labels=_MIXING_LABELS,
           description=_MIXING_DOC + ". All 0 with higgs: none or singlet (no U(1)′-charged doublet); solved from "
                                     "(m_zp, g_zp) with higgs: doublet (outside the model for m_Z′ > g v/2) and "
                                     "from (m_zp, g_zp, tan_theta) with higgs: doublet+singlet")
@@ -66,6 +66,23 @@ def _mixing_doublet(m_zp, g_zp, doublet_charge):
           description=_MIXING_DOC + "; higgs: doublet+singlet — m_Z′² = g²v² sin²β(cos²β + tan²θ) solved for β")
 def _mixing_doublet_singlet(m_zp, g_zp, tan_theta, doublet_charge):
     return _with_charge(zprime.mass_mixing(m_zp, g_zp, tan_theta), doublet_charge)
+
+
+_VEV_LABELS = {"v_sigma": r"$v_{\sigma_1}$ [GeV]", "v_sigma2": r"$v_{\sigma_2}$ [GeV]"}
+
+
+@quantity("v_sigma", needs=("m_zp", "g_zp"), when={"higgs": ("singlet",)}, units="GeV", labels=_VEV_LABELS,
+          description="U(1)′ breaking scale: the vev of the charge-1 singlet σ₁, v = m_Z′/g (⟨σ₁⟩ = v/√2)")
+def _vev_singlet(m_zp, g_zp):
+    return zprime.singlet_vevs(m_zp, g_zp)[0]
+
+
+@quantity(("v_sigma", "v_sigma2"), needs=("m_zp", "g_zp", "tan_gamma"), when={"higgs": ("singlet+singlet2",)},
+          units="GeV", labels=_VEV_LABELS,
+          description="U(1)′ breaking scales: vevs of σ₁ (charge 1) and σ₂ (charge 2), m_Z′² = g²(v₁² + 4v₂²), "
+                      "v₂ = v₁ tan_gamma (⟨σᵢ⟩ = vᵢ/√2)")
+def _vevs_two_singlets(m_zp, g_zp, tan_gamma):
+    return zprime.singlet_vevs(m_zp, g_zp, tan_gamma)
 
 
 _COUPLINGS = ("gv_e", "ga_e", "gv_u", "ga_u", "gv_d", "ga_d", "gv_p", "gv_n", "g_nue")

@@ -726,6 +726,12 @@ def _cross_checks(model: ModelChoice, params: dict[str, Prior], likes: dict[str,
             optional[f"likelihoods.{n}"] = plugin.optional
         except GlobalfitError as exc:
             problems.append(Problem(f"likelihoods.{n}", str(exc)))
+            continue
+        options = model.option_dict()
+        for key, allowed in dict(plugin.model_options).items():
+            if key in options and options[key] not in allowed:
+                problems.append(Problem(f"likelihoods.{n}", f"{plugin.describe_choice()} works only with model.{key}: "
+                                        f"{' or '.join(map(str, allowed))}, not {options[key]} (model.{key})"))
     if problems:
         return problems
     if derived:

@@ -48,8 +48,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="continue from <out>/checkpoint (refused if the card differs); a finished run is left as it is")
     r.add_argument("--force", action="store_true", help="overwrite a finished run or discard a checkpoint in the "
                                                          "output directory")
-    r.add_argument("--epoch", metavar="NAME", help="switch every likelihood to the datasets of a data epoch "
-                                                    "(seeds | latest; see data/epochs.yaml)")
+    r.add_argument("--epoch", metavar="NAME",
+                   help="switch the likelihoods to the datasets (and options) of a data epoch: one per published "
+                        "analysis, or latest (see data/epochs.yaml)")
 
     e = sub.add_parser("eval", help="evaluate every quantity and likelihood at one point")
     e.add_argument("card")
@@ -68,15 +69,32 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--params", nargs="+", help="variables to plot (default: the sampled parameters)")
     c.add_argument("-o", "--output", help="output file, .png or .pdf (default: <first run>/corner.png)")
 
-    pl = sub.add_parser("plane", help="the (m_Z′, g_Z′) plane: g−2 bands and the region each likelihood excludes")
+    pl = sub.add_parser("plane", help="a 2-D plane of a card (default the model's, (m_Z′, g_Z′)): the region each "
+                                      "likelihood excludes, the g−2 bands, the allowed region; figure + CSV + JSON")
     pl.add_argument("card")
-    pl.add_argument("--mzp", default="1e-3:1", metavar="LO:HI", help="m_Z′ range in GeV (default 1e-3:1)")
-    pl.add_argument("--g", default="1e-5:1e-1", metavar="LO:HI", help="g_Z′ range (default 1e-5:1e-1)")
+    pl.add_argument("--x", metavar="NAME[=LO:HI[:log|:lin]]",
+                    help="x axis: a parameter or derived quantity of the card (default: the model's plane, m_zp); "
+                         "LO:HI in its card unit or with a unit (5MeV:200MeV); default range: the prior range "
+                         "(parameters) or the values on the grid (derived quantities)")
+    pl.add_argument("--y", metavar="NAME[=LO:HI[:log|:lin]]", help="y axis, as --x (default: the model's plane, g_zp)")
+    pl.add_argument("--grid", metavar="A[=LO:HI],B[=LO:HI]",
+                    help="the two parameters gridded when an axis is a derived quantity (default: the parameter "
+                         "axes, then the sampled parameters the derived axes depend on, in card order)")
+    pl.add_argument("--mzp", metavar="LO:HI", help="range of the model's mass axis (m_zp), wherever it is gridded; "
+                                                   "same as --x m_zp=LO:HI for the default plane")
+    pl.add_argument("--g", metavar="LO:HI", help="range of the model's coupling axis (g_zp), as --mzp")
+    pl.add_argument("--cl", default="95", metavar="CL", help="confidence level in %% (default 95)")
+    pl.add_argument("--reference", choices=["null", "min"], default="null",
+                    help="null (default): each likelihood's Δχ² against the model's no-new-physics point at the same "
+                         "m_Z′, excluded above its own threshold at CL (limit curves on their published line); min: "
+                         "Δχ² against the minimum over the plane, two parameters (χ²₂(CL), 5.99 at 95%%), with the "
+                         "fit's allowed region")
     pl.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                     help="other parameters (default: prior median), model options or card paths")
-    pl.add_argument("--points", type=int, default=160, help="grid points per axis (default 160)")
+    pl.add_argument("--points", type=int, default=160, help="grid points per gridded parameter (default 160)")
     pl.add_argument("--variant", metavar="NAME", help="study cards: the variant to draw")
-    pl.add_argument("-o", "--output", help="output .png or .pdf (default: plane-<card name>.png)")
+    pl.add_argument("-o", "--output", help="output .png or .pdf (default: plane-<card name>.png); the boundaries go "
+                                           "to the .csv and .json of the same name")
 
     tp = sub.add_parser("texture-plot", help="δ_CP–sin²θ23 relations of the two-zero textures over the NuFIT map")
     tp.add_argument("--textures", default="B3,B4,C", help="comma-separated textures (default B3,B4,C)")
@@ -329,23 +347,37 @@ def cmd_eval(args) -> int:
 
 
 def cmd_plane(args) -> int:
-    from globalfit.plane import compute_plane, parse_range, plot_plane
+    from globalfit.plane import AxisSpec, compute_plane, parse_axis, parse_cl, parse_range_text, save_plane
 
     card, point = _card_and_point(args.card, args.set, args.variant)
-    m_range, g_range = parse_range(args.mzp, "--mzp"), parse_range(args.g, "--g")
     if args.points < 10:
         raise CardError([Problem("--points", "at least 10 points per axis")], source="plane")
-    plane = compute_plane(card, m_range, g_range, args.points, point)
     out = args.output or f"plane-{card.name}.png"
     if Path(out).suffix.lower() not in (".png", ".pdf"):
         raise CardError([Problem("-o", f"unsupported file type '{Path(out).suffix}'; use .png or .pdf")],
                         source="plane")
-    datasets = ", ".join(f"{k}: {c.dataset}" for k, c in card.likelihoods.items() if c.dataset)
-    model = card.model.plugin.describe(card.model.options)
-    fixed = ", ".join(f"{k} = {v:g}" for k, v in plane.fixed.items())
-    title = f"{card.name} — {model}" + (f"; {fixed}" if fixed else "") + f"\n{datasets}"
-    path = plot_plane(plane, out, title)
-    print(f"globalfit: wrote {path}")
+    cl = parse_cl(args.cl)
+    x = parse_axis(args.x, "--x") if args.x else None
+    y = parse_axis(args.y, "--y") if args.y else None
+    grid = None
+    if args.grid:
+        items = [g for g in args.grid.split(",") if g.strip()]
+        if len(items) != 2:
+            raise CardError([Problem("--grid", f"expected two parameters A,B, got {args.grid!r}")], source="plane")
+        grid = tuple(parse_axis(g.strip(), "--grid") for g in items)
+    # --mzp/--g: the ranges of the model's plane parameters, wherever they are on the plane
+    ranges = {}
+    plane_axes = card.model.plugin.plane
+    for opt, text, k in (("--mzp", args.mzp, 0), ("--g", args.g, 1)):
+        if text is None:
+            continue
+        if plane_axes is None:
+            raise CardError([Problem(opt, f"model '{card.model.name}' has no default plane; use --x/--y")],
+                            source="plane")
+        ranges[plane_axes[k]] = AxisSpec(plane_axes[k], *parse_range_text(text, opt), what=opt)
+    plane = compute_plane(card, None, None, args.points, point, x=x, y=y, grid=grid, ranges=ranges)
+    for path in save_plane(plane, out, cl, args.reference):
+        print(f"globalfit: wrote {path}")
     return 0
 
 
@@ -458,9 +490,11 @@ def cmd_texture_plot(args) -> int:
     if bad:
         raise CardError([Problem("--textures", f"unknown texture(s) {', '.join(bad)}; allowed: {', '.join(TEXTURES)}")],
                         source="texture-plot")
-    if args.nufit not in catalog.datasets("nufit"):
-        raise CardError([Problem("--nufit", f"unknown dataset {args.nufit!r}; available: "
-                                            f"{', '.join(catalog.datasets('nufit'))}")], source="texture-plot")
+    full = [d for d in catalog.datasets("nufit") if not d.endswith("-1d")]  # the plot needs the 2-D (θ23, δ) map
+    if args.nufit not in full:
+        why = "a 1-D projection dataset has no (sin²θ23, δ) map; " if args.nufit.endswith("-1d") else ""
+        raise CardError([Problem("--nufit", f"{why}unknown or unusable dataset {args.nufit!r}; available: "
+                                            f"{', '.join(full)}")], source="texture-plot")
     out = args.output or f"texture-{args.ordering}-{args.nufit}.png"
     print(f"globalfit: wrote {texture_plot(textures, args.ordering, args.nufit, out)}")
     return 0

@@ -48,6 +48,9 @@ class Likelihood:
     models: ClassVar[tuple[str, ...] | None] = None
     #: where a third-party plugin ships its catalogued data: <data_root>/<name>/catalog.yaml (None: globalfit's)
     data_root: ClassVar[Any] = None
+    #: model options this instance works with only for some values, e.g. {"ordering": ("NO",)} for a dataset of one
+    #: ordering; an instance sets it in __init__ when a dataset or option restricts it (checked with the card)
+    model_options: Mapping[str, tuple] = {}
 
     def __init__(self, dataset: str | None = None, **options: Any):
         self.dataset = dataset
@@ -98,6 +101,10 @@ class Likelihood:
             default = None if p.default is inspect.Parameter.empty else p.default
             out[pname] = OptionSpec(pname, ann, default, choices, p.default is inspect.Parameter.empty)
         return out
+
+    def describe_choice(self) -> str:
+        """How messages name this instance, e.g. "likelihood 'nufit' with dataset nufit-3.0-1d"."""
+        return f"likelihood '{self.name}'" + (f" with dataset {self.dataset}" if self.dataset else "")
 
     def describe(self) -> dict:
         """What this instance uses (stored in run manifests)."""

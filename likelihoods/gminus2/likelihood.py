@@ -10,6 +10,8 @@ Data: data/gminus2/<dataset>.yaml, each with the experimental world average and 
 | fnal2023-wp20 | 249.0 ± 48.3 | world average 2023 (arXiv:2308.06230) / WP20 |
 | fnal2025-wp20 | 261.5 ± 45.4 | final world average (arXiv:2506.03069) / WP20 |
 | fnal2025-wp25 | 38.5 ± 63.7 (default) | final world average / WP25 (arXiv:2505.21476): no anomaly |
+| pdg2014 | 288.0 ± 79.8 | BNL E821 rescaled / SM of the PDG 2014 review (Hoecker & Marciano): 2014–16 analyses |
+| bnl2006 | 276.0 ± 81.1 | BNL E821 final (hep-ex/0602035) / HMNT06 (hep-ph/0611102) |
 """
 from __future__ import annotations
 

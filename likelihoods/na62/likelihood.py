@@ -94,6 +94,9 @@ class NA62(Likelihood):
 
     name = "na62"
     requires = ("m_zp", "g_zp", "delta_zzp", "tan_beta", "m_hpm")
+    #: the induced couplings, read when the model provides them: BR(Z′ → νν̄) then includes Z′ → e⁺e⁻ etc.
+    #: (globalfit.physics.kaon.br_zp_invisible); without them the pure L_μ − L_τ branching ratio is used
+    optional = ("gv_e", "ga_e", "g_nue", "gv_u", "gv_d")
     #: the signal comes from the Z–Z′ mass mixing of the Lμ−Lτ model's extra Higgs doublet
     models = ("lmu-ltau",)
 
@@ -126,9 +129,12 @@ class NA62(Likelihood):
         return np.where(in_gap, np.nan, ul)
 
     def signal(self, q) -> np.ndarray:
-        """X = BR(K⁺→π⁺Z′)·BR(Z′→νν̄) (inputs assumed inside the domain)."""
+        """X = BR(K⁺→π⁺Z′)·BR(Z′→νν̄) (inputs assumed inside the domain). BR(Z′→νν̄) has the Z′ → e⁺e⁻ (and other
+        induced) widths when q holds the couplings of `optional`, else the pure L_μ − L_τ value."""
         m = np.asarray(q["m_zp"], dtype=float)
         br = kaon.br_k_to_pi_zp(m, q["delta_zzp"], q["tan_beta"], q["m_hpm"], self.m_t)
+        if all(k in q for k in self.optional):
+            return br * kaon.br_zp_invisible(m, q["g_zp"], *(q[k] for k in self.optional))
         return br * kaon.br_zp_invisible(m)
 
     def exclusion_dchi2(self, cl: float) -> float:
@@ -139,8 +145,14 @@ class NA62(Likelihood):
         m, g, d, tb, mh = (np.asarray(q[k], dtype=float) for k in self.requires)
         ok = (np.isfinite(m) & np.isfinite(g) & np.isfinite(d) & np.isfinite(tb) & np.isfinite(mh)
               & (m > 0) & (g >= 0) & (mh > 0))
-        safe = {"m_zp": np.where(ok, m, 1.0), "delta_zzp": np.where(ok, d, 0.0),
-                "tan_beta": np.where(ok, tb, 0.0), "m_hpm": np.where(ok, mh, 300.0)}
+        couplings = {k: np.asarray(q[k], dtype=float) for k in self.optional if k in q}
+        if len(couplings) == len(self.optional):
+            ok = ok & np.all([np.isfinite(c) for c in couplings.values()], axis=0)
+        else:
+            couplings = {}
+        safe = {"m_zp": np.where(ok, m, 1.0), "g_zp": np.where(ok, g, 0.0), "delta_zzp": np.where(ok, d, 0.0),
+                "tan_beta": np.where(ok, tb, 0.0), "m_hpm": np.where(ok, mh, 300.0),
+                **{k: np.where(ok, c, 0.0) for k, c in couplings.items()}}
         ll = upper_limit_loglike(self.signal(safe), self.br_limit(safe["m_zp"]), CL, self.limit_shape)
         return np.where(ok, ll + 0.0, -np.inf)  # + 0.0: no −0.0 where there is no limit
 

@@ -9,7 +9,8 @@ without loss of relevant precision by data/nufit/convert_nufit.py into data/nufi
 each table a NuFIT projection (Δχ² relative to the global minimum, profiled over the others), Δ_O = 0 for the better
 ordering and the ordering offset for the other (6.36 in 5.2, 9.12 in 5.3: the IO). The ordering of a point is the sign
 of Δm²3ℓ (NuFIT convention: Δm²31 > 0 for NO, Δm²32 < 0 for IO). Summing the six 1-D projections instead would count
-the offset six times and drop the θ23–δ correlation; it is deliberately not offered. Interpolation is multilinear on
+the offset six times and drop the θ23–δ correlation; for releases with full tables it is not offered (for older
+releases see the 1-D projection datasets below). Interpolation is multilinear on
 the release grids: exact at the nodes, never below a table's minimum, continuous, and without plateaus. (A local
 cubic, globalfit.grids order=3, finds a minimum between nodes better — sin²θ12 = 0.303 in 5.2 between the nodes 0.300
 and 0.305 — but undershoots the minimum by up to 0.04 next to an asymmetric one, giving Δχ² < 0; cutting that off
@@ -17,6 +18,19 @@ creates a likelihood plateau on which nested sampling's bounding ellipsoids fail
 the true one by at most h²χ''/8 ≈ 0.04, h the grid step.) δ_CP is periodic. Outside the tabulated box the χ² at the
 nearest box point is increased by 10⁴ × (distance in units of the box span)²: large, finite, growing with the
 distance.
+
+1-D projection datasets (names ending in "-1d", e.g. nufit-3.0-1d; never the default): for releases without
+official 3-D/2-D tables in the repository, only the six 1-D Δχ² projections of the normal ordering are
+available (data/nufit/convert_nufit_1d.py). They give
+    χ² = Σ_p [χ²_p(x_p) − Δ_NO] + Δ_NO,   p ∈ {sin²θ12, sin²θ13, sin²θ23, δ_CP, log10 Δm²21, Δm²31},
+Δ_NO the NO offset (0 when NO is the better ordering), linear in each projection, with the same outside-range
+penalty. This drops every correlation (θ23–δ, θ23–Δm²31, θ12–Δm²21): each projection is profiled over the other
+five parameters, so the sum equals the release's χ² only for uncorrelated parameters near the minimum and is an
+approximation elsewhere (likelihoods/nufit/NOTES.md). Normal ordering only: the IO profiles and the IO offset are
+not available, so an IO point (Δm²3ℓ < 0) gets log L = −inf (χ² = +inf) instead of a made-up χ². (It cannot raise:
+the plugin also sees points outside the model's domain, e.g. texture points without an NO solution, whose Δm²3ℓ
+may be negative; and it never reads the card.) The instance declares model_options = {"ordering": ("NO",)}, so a
+card with model.ordering: IO and such a dataset is a card error naming both; use a full-table release for the IO.
 """
 from __future__ import annotations
 
@@ -73,27 +87,70 @@ class _OrderingTables:
         return chi + OUTSIDE_PENALTY * dist2
 
 
+#: the six parameters of the 1-D projection datasets (array names NO_1d_<p>_x / _chi2), in the order of `chi2`
+_PROJECTIONS = ("s12sq", "s13sq", "s23sq", "dcp", "log10dm21sq", "dm3lsq")
+PROJECTION_SUFFIX = "-1d"
+
+
+class _Projections1D:
+    """The six NO 1-D projections of a release: χ² = Σ_p [χ²_p − Δ_NO] + Δ_NO (module docstring)."""
+
+    def __init__(self, d: dict, where: str):
+        self.tables = []
+        for p in _PROJECTIONS:
+            x = increasing(d[f"NO_1d_{p}_x"], f"NO_1d_{p}_x", where)
+            chi2 = d[f"NO_1d_{p}_chi2"]
+            if len(chi2) != len(x):
+                raise DataError(f"{where}: array 'NO_1d_{p}_chi2' has {len(chi2)} entries, its axis {len(x)}")
+            self.tables.append(GridInterpolator([x], chi2, order=1))
+        self.offset = d["NO_offset"]
+
+    def chi2(self, s12sq, s13sq, s23sq, dcp_deg, dm21sq, dm3lsq) -> np.ndarray:
+        log_dm21 = np.log10(np.maximum(dm21sq, 1e-30))
+        coords = (s12sq, s13sq, s23sq, dcp_deg, log_dm21, dm3lsq)
+        chi = self.offset + sum(t(x) - self.offset for t, x in zip(self.tables, coords))
+        dist2 = sum(t.distance(x) ** 2 for t, x in zip(self.tables, coords))
+        return chi + OUTSIDE_PENALTY * dist2
+
+
 class NuFIT(Likelihood):
-    """NuFIT 3-D × 2-D × 1-D Δχ² tables (global oscillation fit with SK atmospheric data)."""
+    """NuFIT oscillation fit: 3-D × 2-D × 1-D Δχ² tables; datasets '*-1d': sum of six 1-D projections, NO only."""
 
     name = "nufit"
     requires = ("s12sq", "s13sq", "s23sq", "delta_cp", "dm21sq", "dm3lsq")
 
     def __init__(self, dataset: str = "nufit-5.3"):
         super().__init__(dataset)
-        spec = {f"{o}_{a}": kind for o in ("NO", "IO") for a, kind in _ARRAYS.items()}
-        d, where = load_npz(f"nufit/{dataset}.npz", {**spec, "release": TEXT})
-        self.tables = {o: _OrderingTables(d, o, where) for o in ("NO", "IO")}
+        self.projection = dataset.endswith(PROJECTION_SUFFIX)
+        if self.projection:  # six NO 1-D projections of an older release
+            spec = {f"NO_1d_{p}_{a}": 1 for p in _PROJECTIONS for a in ("x", "chi2")}
+            d, where = load_npz(f"nufit/{dataset}.npz", {**spec, "NO_offset": 0, "release": TEXT, "kind": TEXT,
+                                                         "source": TEXT})
+            if d["kind"] != "1d-projection":
+                raise DataError(f"{where}: 'kind' must be '1d-projection' for a dataset named '*{PROJECTION_SUFFIX}', "
+                                f"got {d['kind']!r}")
+            self.tables = {"NO": _Projections1D(d, where)}
+            self.source = d["source"]
+            self.model_options = {"ordering": ("NO",)}  # a card with ordering IO is refused, naming both
+        else:
+            spec = {f"{o}_{a}": kind for o in ("NO", "IO") for a, kind in _ARRAYS.items()}
+            d, where = load_npz(f"nufit/{dataset}.npz", {**spec, "release": TEXT})
+            self.tables = {o: _OrderingTables(d, o, where) for o in ("NO", "IO")}
         self.release = d["release"]
 
     def chi2(self, s12sq, s13sq, s23sq, delta_rad, dm21sq, dm3lsq) -> np.ndarray:
-        """χ² for arrays of points; δ_CP in radians, mass-squared differences in eV²."""
+        """χ² for arrays of points; δ_CP in radians, mass-squared differences in eV² (+inf for an IO point of a
+        1-D projection dataset)."""
         s12sq, s13sq, s23sq, delta_rad, dm21sq, dm3lsq = np.broadcast_arrays(
             *(np.asarray(x, dtype=float) for x in (s12sq, s13sq, s23sq, delta_rad, dm21sq, dm3lsq)))
         dcp = np.mod(np.degrees(delta_rad) + 180.0, 360.0) - 180.0  # the tables' range [−180°, 180°]
         out = np.empty(s12sq.shape)
         io = dm3lsq < 0
-        for o, sel in (("NO", ~io), ("IO", io)):
+        parts = (("NO", ~io), ("IO", io))
+        if self.projection:  # normal ordering only: no χ² for an IO point (module docstring)
+            out[io] = np.inf
+            parts = parts[:1]
+        for o, sel in parts:
             if sel.any():
                 out[sel] = self.tables[o].chi2(s12sq[sel], s13sq[sel], s23sq[sel], dcp[sel], dm21sq[sel], dm3lsq[sel])
         return out
@@ -102,5 +159,10 @@ class NuFIT(Likelihood):
         return -0.5 * self.chi2(q["s12sq"], q["s13sq"], q["s23sq"], q["delta_cp"], q["dm21sq"], q["dm3lsq"])
 
     def describe(self):
-        return {**super().describe(), "release": self.release,
-                "offsets": {o: t.offset for o, t in self.tables.items()}}
+        out = {**super().describe(), "release": self.release,
+               "offsets": {o: t.offset for o, t in self.tables.items()}}
+        if self.projection:
+            out["kind"] = ("1-D projection: sum of the six NO 1-D Δχ² profiles; no correlations, normal ordering "
+                           "only (log L = −inf at inverted-ordering points)")
+            out["source"] = self.source
+        return out

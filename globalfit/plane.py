@@ -574,7 +574,8 @@ def plane_regions(plane: Plane, cl: float = 0.95, reference: str = "null") -> li
             thr = plane.exclusion_dchi2(name, cl)
             f = np.where(dom, plane.dchi2[name], np.nan)
             rule = f"Δχ² > {thr:.3g} against the null point {_same_what(plane)}"
-            regions.append(Region(name, "excluded", f"{name} ({ds}): excl. {cl_text(cl)} CL, Δχ² > {thr:.3g}",
+            label = f"{name} ({ds})" if ds else name  # plugins without data (higgs_potential) have no dataset
+            regions.append(Region(name, "excluded", f"{label}: excl. {cl_text(cl)} CL, Δχ² > {thr:.3g}",
                                   rule, f, thr, True, name, ds, thr))
         else:
             thr = chi2_2(cl)
@@ -582,7 +583,8 @@ def plane_regions(plane: Plane, cl: float = 0.95, reference: str = "null") -> li
             finite = f[np.isfinite(f)]
             f = f - (finite.min() if finite.size else 0.0)
             rule = f"χ² − min over the plane > {thr:.3g} (two parameters, {cl_text(cl)} CL)"
-            regions.append(Region(name, "excluded", f"{name} ({ds}): disfav. {cl_text(cl)} CL, Δχ² > {thr:.3g}",
+            label = f"{name} ({ds})" if ds else name
+            regions.append(Region(name, "excluded", f"{label}: disfav. {cl_text(cl)} CL, Δχ² > {thr:.3g}",
                                   rule, f, thr, True, name, ds, thr))
     if GMINUS2 in plane.chi2:
         ds = card.likelihoods[GMINUS2].dataset if GMINUS2 in card.likelihoods else None

@@ -41,9 +41,16 @@ SMALL: dict[str, list[str]] = {
     "globalfit texture-plot --ordering NO": [],
     "globalfit plane examples/zprime.yaml -o plane.png": ["--points", "12"],
     "globalfit plane examples/doublet.yaml --mzp 5e-3:0.2 -o plane-doublet.png": ["--points", "12"],
-    "globalfit run examples/zprime.yaml --epoch seeds --out chains/zprime-seeds": NLIVE,
+    "globalfit plane examples/kinetic-mixing.yaml --x g_zp --y eps --set m_zp=0.02 --cl 90 -o plane-g-eps.png":
+        ["--points", "12"],
+    "globalfit plane examples/singlet.yaml --x tan_theta --y g_zp=3e-4:1e-3 --set m_zp=0.01 --cl 90 "
+    "-o plane-tan-theta.png": ["--points", "12"],
+    "globalfit plane examples/doublet-higgs.yaml --x m_hpm=100:1000 --y tan_beta --set m_zp=0.03 -o plane-higgs.png":
+        ["--points", "12"],
+    "globalfit run examples/zprime.yaml --epoch muone-2021 --out chains/zprime-2021": NLIVE,
     "globalfit run examples/zprime.yaml --epoch latest --out chains/zprime-latest": NLIVE,
-    "globalfit report chains/zprime-seeds chains/zprime-latest -o report.html": [],
+    "globalfit report chains/zprime-2021 chains/zprime-latest -o report.html": [],
+    "python examples/validation/rows.py window_2021 tan_theta_minimum neff_bound": [],
     "globalfit tension chains/ordering/NO-log --rerun": [],
     "globalfit profile examples/ordering.yaml --variant NO-log --param s23sq --run chains/ordering/NO-log":
         ["--points", "3"],

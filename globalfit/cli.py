@@ -1,4 +1,4 @@
-"""The `globalfit` command: run | eval | summary | corner | compare | report | tension | profile | plane | list.
+"""The `globalfit` command: run | eval | summary | corner | compare | report | tension | profile | plane | atlas | list.
 
 Errors in the user's input (card, data, run directory) print one clear message and exit with code 2. SIGINT
 and SIGTERM stop any command cleanly with exit code 130 or 143 (a running sampler first writes a checkpoint;
@@ -31,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="globalfit", description="Bayesian global fits of the gauged U(1)_{Lμ−Lτ} model.")
     p.add_argument("--version", action="version", version=f"globalfit {_version()}")
     sub = p.add_subparsers(dest="command", metavar="{run,eval,summary,corner,compare,report,tension,profile,plane,"
-                                                   "texture-plot,list,data}")
+                                                   "texture-plot,atlas,list,data}")
 
     r = sub.add_parser("run", help="sample a run card and store the run (without CARD: the default fit)")
     r.add_argument("card", nargs="?", help="run card (YAML); default: the packaged default fit")
@@ -130,6 +130,15 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("runs", nargs="+", help="run directories (the first is the reference) or a study's output")
     k.add_argument("--json", action="store_true", help="print the table as JSON")
 
+    at = sub.add_parser("atlas", help="the inequivalent anomaly-free integer U(1)_X charge assignments (counts; "
+                                      "PREFIX.csv and PREFIX.yaml)")
+    at.add_argument("--bound", type=int, default=10, help="largest |X_F| (default 10)")
+    at.add_argument("--quarks", choices=["universal", "2+1"], default="universal",
+                    help="universal (default): one quark charge for all families; 2+1: X_q12 for families 1, 2 "
+                         "and X_q3 ≠ X_q12 for family 3")
+    at.add_argument("-o", "--output", default="atlas", metavar="PREFIX",
+                    help="write PREFIX.csv and PREFIX.yaml (default: atlas)")
+
     sub.add_parser("list", help="available likelihood plugins, their datasets, options and inputs")
     sub.add_parser("data", help="check the data catalogues (data/<experiment>/catalog.yaml), or --add / --rehash "
                                "entries (developers)", add_help=False)
@@ -180,7 +189,7 @@ def _main(argv: list[str]) -> int:
     try:
         return {"run": cmd_run, "eval": cmd_eval, "summary": cmd_summary, "corner": cmd_corner,
                 "compare": cmd_compare, "plane": cmd_plane, "texture-plot": cmd_texture_plot, "profile": cmd_profile,
-                "tension": cmd_tension, "report": cmd_report,
+                "tension": cmd_tension, "report": cmd_report, "atlas": cmd_atlas,
                 "list": cmd_list}[args.command](args)
     except Interrupted:
         raise
@@ -534,6 +543,38 @@ def cmd_compare(args) -> int:
         print(json.dumps(rows, indent=2))
     else:
         print(format_comparison(rows))
+    return 0
+
+
+# ------------------------------------------------------------------------------------------------ atlas
+def cmd_atlas(args) -> int:
+    import time
+
+    from models.u1x.atlas import MAX_BOUND, atlas
+
+    if not 1 <= args.bound <= MAX_BOUND:
+        raise GlobalfitError(f"atlas --bound: expected an integer from 1 to {MAX_BOUND}, got {args.bound}")
+    out = Path(args.output)
+    if not out.parent.is_dir():
+        raise GlobalfitError(f"atlas -o: the directory {str(out.parent)!r} of {str(out)!r} does not exist")
+    t0 = time.perf_counter()
+    result = atlas(args.bound, args.quarks)
+    seconds = time.perf_counter() - t0
+    counts = result.counts()
+    print(f"U(1)_X atlas: quarks {args.quarks}, integer charges |X_F| <= {args.bound}, inequivalent up to lepton-"
+          f"family and N permutations, sign and rescaling ({seconds:.2f} s)")
+    labels = {"total": "inequivalent assignments", "vector": "vector (X_Li = X_Ei)", "chiral": "chiral",
+              "muoquark": "muoquark (a valid muon family)", "muoquark_vector": "  of which vector",
+              "muoquark_chiral": "  of which chiral", "muoquark_models": "muoquark models (class x muon family)"}
+    for key, label in labels.items():
+        print(f"  {label:<40}{counts[key]:>8}")
+    paths = [out.with_name(out.name + ".csv"), out.with_name(out.name + ".yaml")]
+    try:
+        result.write_csv(paths[0])
+        result.write_yaml(paths[1])
+    except OSError as exc:
+        raise GlobalfitError(f"atlas: cannot write {exc.filename}: {exc.strerror}") from None
+    print(f"wrote {paths[0]} and {paths[1]}")
     return 0
 
 

@@ -135,15 +135,18 @@ class QuantityGraph:
     def can_provide(self, name: str, parameters: Iterable[str]) -> bool:
         """Whether `name` is a parameter or can be derived (recursively) from the parameters."""
         params = set(parameters)
-        seen: set[str] = set()
+        known: dict[str, bool] = {}  # memo; a name being resolved counts as unavailable (breaks cycles)
 
         def ok(n: str) -> bool:
             if n in params:
                 return True
-            if n in seen or n not in self.providers:
+            if n in known:
+                return known[n]
+            if n not in self.providers:
                 return False
-            seen.add(n)
-            return all(ok(m) for m in self.providers[n].needs)
+            known[n] = False
+            known[n] = all(ok(m) for m in self.providers[n].needs)
+            return known[n]
 
         return ok(name)
 

@@ -51,6 +51,12 @@ SMALL: dict[str, list[str]] = {
     "globalfit run examples/zprime.yaml --epoch latest --out chains/zprime-latest": NLIVE,
     "globalfit report chains/zprime-2021 chains/zprime-latest -o report.html": [],
     "python examples/validation/rows.py window_2021 tan_theta_minimum neff_bound": [],
+    "globalfit run examples/u1-models.yaml --jobs 2": ["--set", "sampler.dynesty.nlive=20", "--set",
+                                                       "sampler.dynesty.dlogz=5"],
+    "globalfit plane examples/u1-models.yaml --variant b-l-2021 -o b-l.png": ["--points", "12"],
+    "globalfit atlas -o atlas": ["--bound", "4"],
+    "globalfit corner chains/u1-models/lmu-ltau-2021 chains/u1-models/b-l-2021 chains/u1-models/le-lmu-2021 "
+    "chains/u1-models/b-3lmu-2021 -o u1-2021.png": [],
     "globalfit tension chains/ordering/NO-log --rerun": [],
     "globalfit profile examples/ordering.yaml --variant NO-log --param s23sq --run chains/ordering/NO-log":
         ["--points", "3"],

@@ -30,6 +30,19 @@ from globalfit.runner import run_card
 from globalfit.samplers import checkpoint as ckpt_mod
 from globalfit.samplers.checkpoint import Checkpointer, read_file, write_file
 
+
+def wait_for_count(proc, text: str, count: int) -> None:
+    """Read the process's stderr until `text` has appeared `count` times. Two workers writing to one pipe can put
+    both messages on one line, so occurrences are counted, not lines."""
+    seen, lines = 0, []
+    for line in proc.stderr:
+        lines.append(line)
+        seen += line.count(text)
+        if seen >= count:
+            return
+    raise AssertionError(f"the process ended after {seen} of {count} {text!r}: {''.join(lines)}")
+
+
 EMCEE = {"name": "emcee", "progress": False, "checkpoint_every": 0.0,
          "emcee": {"walkers": 16, "steps": 600, "burn": 100}}
 DYNESTY = {"name": "dynesty", "progress": False, "checkpoint_every": 0.0,
@@ -135,8 +148,7 @@ def test_ctrl_c_on_a_parallel_study_checkpoints_every_variant_and_exits(tmp_path
     proc = subprocess.Popen([sys.executable, "-m", "globalfit", "run", str(path), "--jobs", "2"], text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:
-        wait_for_line(proc, "globalfit: sampling;")
-        wait_for_line(proc, "globalfit: sampling;")  # both workers are sampling
+        wait_for_count(proc, "globalfit: sampling;", 2)  # both workers are sampling
         os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground process group
         out, err = proc.communicate(timeout=300)  # a hang fails here
     finally:

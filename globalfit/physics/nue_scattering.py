@@ -356,7 +356,8 @@ def cos2theta12_matter(e_nu: float, s12sq: ArrayLike, s13sq: ArrayLike, dm21sq: 
 
 def be7_rate(lines: list[tuple[float, float]], electrons: float, m_zp: ArrayLike, g_zp: ArrayLike,
              gv_e: ArrayLike, ga_e: ArrayLike, g_nue: ArrayLike, osc: dict[str, ArrayLike],
-             scheme: str = "bks95", method: str = "table") -> tuple[np.ndarray, np.ndarray]:
+             scheme: str = "bks95", method: str = "table",
+             h_mu_tau: tuple[ArrayLike, ArrayLike] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Interaction rate R = N_e Σ_lines Φ_l Σ_α P_eα(E_l) σ_α(E_l) [per day per target], (SM+Z′, SM), shape (n,).
 
     lines: (E [GeV], flux [cm⁻² s⁻¹]) of each ⁷Be line the measured rate includes; electrons: number of
@@ -365,9 +366,11 @@ def be7_rate(lines: list[tuple[float, float]], electrons: float, m_zp: ArrayLike
     method="exact": line_cross_sections (the recoil integral at every point) and solar_probabilities;
     method="table" (default): the tabulated integrals (RecoilTable; the exact path for m_Z′ outside
     TABLE_M_RANGE) and solar_probability_coefficients; the two agree to ≲ 2e−12 relative.
+    h_mu_tau: the left-handed ν_μ and ν_τ couplings (h_μ, h_τ) of a model other than L_μ − L_τ (default
+    g + 2g_ν and −g + 2g_ν, neutrino_couplings); ν_e's is 2 g_nue either way.
     """
     if method == "exact":
-        return _be7_rate_exact(lines, electrons, m_zp, g_zp, gv_e, ga_e, g_nue, osc, scheme)
+        return _be7_rate_exact(lines, electrons, m_zp, g_zp, gv_e, ga_e, g_nue, osc, scheme, h_mu_tau)
     if method != "table":
         raise ValueError(f"method must be 'table' or 'exact', got {method!r}")
     m = np.asarray(m_zp, dtype=float)
@@ -381,7 +384,10 @@ def be7_rate(lines: list[tuple[float, float]], electrons: float, m_zp: ArrayLike
     inv_m2 = 1.0 / (m_in * m_in)
     # flavour sums, P_eα = a_α + b_α c with c = cos 2θ₁₂^m of the line: Σ P_α h_α^k = A_k + B_k c
     h_e = 2.0 * gn
-    h_mu, h_tau = h_e + g, h_e - g
+    if h_mu_tau is None:
+        h_mu, h_tau = h_e + g, h_e - g
+    else:
+        h_mu, h_tau = (np.asarray(h, dtype=float) for h in h_mu_tau)
     (a_e, a_mu, a_tau), (b_e, b_mu, b_tau) = solar_probability_coefficients(osc["s12sq"], osc["s13sq"], osc["s23sq"],
                                                                             osc["delta"])
     a1e, b1e = a_e * h_e, b_e * h_e
@@ -409,14 +415,20 @@ def be7_rate(lines: list[tuple[float, float]], electrons: float, m_zp: ArrayLike
         sub = [np.broadcast_to(np.asarray(v, dtype=float), m.shape)[out] for v in (m, g, gv_e, ga_e, gn)]
         osc_sub = {k: (np.broadcast_to(np.asarray(v, dtype=float), m.shape)[out] if np.ndim(v) else v)
                    for k, v in osc.items()}
-        rate[out], rate0[out] = _be7_rate_exact(lines, electrons, *sub, osc_sub, scheme)
+        h_sub = None if h_mu_tau is None else tuple(np.broadcast_to(np.asarray(h, dtype=float), m.shape)[out]
+                                                    for h in h_mu_tau)
+        rate[out], rate0[out] = _be7_rate_exact(lines, electrons, *sub, osc_sub, scheme, h_sub)
     return rate, rate0
 
 
-def _be7_rate_exact(lines, electrons, m_zp, g_zp, gv_e, ga_e, g_nue, osc, scheme="bks95"):
+def _be7_rate_exact(lines, electrons, m_zp, g_zp, gv_e, ga_e, g_nue, osc, scheme="bks95", h_mu_tau=None):
     """be7_rate with method="exact"."""
     m = np.asarray(m_zp, dtype=float)
     h = neutrino_couplings(g_zp, g_nue) * np.ones_like(m)[:, None]
+    if h_mu_tau is not None:
+        h = h.copy()
+        h[:, 1] = np.broadcast_to(np.asarray(h_mu_tau[0], dtype=float), m.shape)
+        h[:, 2] = np.broadcast_to(np.asarray(h_mu_tau[1], dtype=float), m.shape)
     gv = np.broadcast_to(np.asarray(gv_e, dtype=float), m.shape)
     ga = np.broadcast_to(np.asarray(ga_e, dtype=float), m.shape)
     rate = np.zeros(m.shape)

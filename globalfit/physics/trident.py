@@ -429,7 +429,13 @@ class CoefficientTable:
 
     def ratio(self, m_zp: ArrayLike, g_zp: ArrayLike) -> np.ndarray:
         """σ/σ_SM = 1 + A y² + B y⁴, y = g/10⁻³."""
-        a, b = self.coefficients(m_zp)
         with np.errstate(over="ignore"):
-            y2 = (np.asarray(g_zp, dtype=float) / 1e-3) ** 2
+            return self.ratio_y2(m_zp, (np.asarray(g_zp, dtype=float) / 1e-3) ** 2)
+
+    def ratio_y2(self, m_zp: ArrayLike, y2: ArrayLike) -> np.ndarray:
+        """σ/σ_SM = 1 + A y2 + B y2², y2 = h_νμ g_V^μ/10⁻⁶ — the product of the ν_μ and muon vector couplings,
+        which is g² for L_μ − L_τ and may be negative for other charges (the interference changes sign)."""
+        a, b = self.coefficients(m_zp)
+        y2 = np.asarray(y2, dtype=float)
+        with np.errstate(over="ignore"):
             return 1.0 + a * y2 + b * y2 * y2

@@ -35,6 +35,12 @@ Q_W) and the photon-like coupling at Q² ≈ 0 (α(0)), the consistent value is 
 value √(0.23857 · 0.76143) = 0.4262 (`low`) differ from it by one-loop-order terms (3.1% and 4.3% of the interference
 term).
 
+Direct couplings (models without Z–Z′ mass mixing whose electron has an axial coupling: chiral U(1)_X charges).
+The same effective interaction gives ΔQ_W,direct = −(2√2/G_F) g_A^e (Z g_V^p + N g_V^n)/(m_Z′² + Q²), N = 78, read
+from the model's `ga_e_direct`, `gv_p_direct`, `gv_n_direct` when it provides them (couplings not from mass mixing,
+which the δ terms above already count; 0 for vector-like charges). With the SM Z's couplings this formula returns
+Q_W^SM at tree level (tests/test_u1x_model.py).
+
 Data: data/apv/<dataset>.yaml (Q_W^exp with its error components, added in quadrature; Q_W^SM = −73.23(1)).
 | dataset | Q_W^exp | source |
 |---|---|---|
@@ -53,10 +59,11 @@ from numpy.typing import ArrayLike
 from globalfit import catalog
 from globalfit.errors import DataError
 from globalfit.likelihood import Likelihood
-from globalfit.physics.constants import E_CHARGE, M_Z, S2W_LOW, S2W_MZ, V_HIGGS
+from globalfit.physics.constants import E_CHARGE, G_F, M_Z, S2W_LOW, S2W_MZ, V_HIGGS
 from likelihoods._data import mapping, number, text
 
 Z_CS = 55  # protons in ¹³³Cs
+N_CS = 78  # neutrons in ¹³³Cs
 Q_CS = 2.4e-3  # GeV, typical momentum transfer of Cs APV (likelihoods/apv/NOTES.md)
 
 #: s_W c_W in the interference term: tree = e(0)/g_Z with g_Z = 2m_Z/v (consistent with δ, ε_Z), or
@@ -80,6 +87,15 @@ def delta_qw(m_zp: ArrayLike, delta: ArrayLike, eps: ArrayLike, qw_sm: float, sw
     return d * d * m2 / den * qw_sm + 4.0 * z * sw_cw * np.asarray(eps, dtype=float) * d * M_Z * np.sqrt(m2) / den
 
 
+def delta_qw_direct(m_zp: ArrayLike, ga_e: ArrayLike, gv_p: ArrayLike, gv_n: ArrayLike, z: int = Z_CS,
+                    n: int = N_CS, q: float = Q_CS) -> np.ndarray:
+    """ΔQ_W = −(2√2/G_F) g_A^e (Z g_V^p + N g_V^n)/(m_Z′² + Q²) of a Z′ with direct couplings (dimensionless;
+    m_zp, q in GeV; couplings as L ⊃ −Z′ f̄γ(g_V − g_Aγ5)f)."""
+    m2 = np.asarray(m_zp, dtype=float) ** 2
+    nuclear = z * np.asarray(gv_p, dtype=float) + n * np.asarray(gv_n, dtype=float)
+    return -2.0 * math.sqrt(2.0) / G_F * np.asarray(ga_e, dtype=float) * nuclear / (m2 + q * q)
+
+
 def _total_error(raw: dict, part: str, where: str) -> float:
     """The error components of `part` ("experiment" or "theory") added in quadrature."""
     errors = mapping(raw, f"{part}.errors", where)
@@ -91,6 +107,8 @@ class AtomicParityViolation(Likelihood):
 
     name = "apv"
     requires = ("m_zp", "delta_zzp", "eps")
+    #: direct couplings of models without mass mixing (module docstring), read when provided
+    optional = ("ga_e_direct", "gv_p_direct", "gv_n_direct")
 
     def __init__(self, dataset: str = "cadeddu2021", sw_cw: Literal["tree", "msbar", "low"] = "tree"):
         super().__init__(dataset, sw_cw=sw_cw)
@@ -104,8 +122,12 @@ class AtomicParityViolation(Likelihood):
         self.sources = [text(raw, "experiment.source", where), text(raw, "theory.source", where)]
 
     def delta_qw(self, q) -> np.ndarray:
-        """ΔQ_W at the points of `q` (needs m_zp, delta_zzp, eps)."""
-        return delta_qw(q["m_zp"], q["delta_zzp"], q["eps"], self.qw_sm, self.sw_cw)
+        """ΔQ_W at the points of `q` (needs m_zp, delta_zzp, eps; adds the direct term when the model provides
+        ga_e_direct, gv_p_direct, gv_n_direct)."""
+        out = delta_qw(q["m_zp"], q["delta_zzp"], q["eps"], self.qw_sm, self.sw_cw)
+        if all(k in q for k in self.optional):
+            out = out + delta_qw_direct(q["m_zp"], q["ga_e_direct"], q["gv_p_direct"], q["gv_n_direct"])
+        return out
 
     def loglike(self, q):
         pull = (self.qw_sm + self.delta_qw(q) - self.qw_exp) / self.sigma

@@ -6,7 +6,8 @@ model provides the induced couplings (optional inputs; always with `lmu-ltau`) t
 model's muon coupling and BR(Z′ → μ⁺μ⁻) (which Z′ → e⁺e⁻ lowers when ε is large, `kinetic_mixing: free`):
 X = [(g + gv_e)² + ga_e²] BR(Z′→μμ)/BR₀(Z′→μμ), BR₀ of the pure L_μ − L_τ Z′ (globalfit.physics.zprime_decays).
 With loop mixing this lowers X by 1.3% below 2m_τ and 1.7% above (muon coupling g − εe: −0.87%; BR(μμ): the
-rest); Z′ emission off the initial e⁺e⁻ is neglected.
+rest); Z′ emission off the initial e⁺e⁻ is neglected. A model with other charges (u1x) provides its muon couplings
+and branching ratio directly, g2_mu = g_V^μ² + g_A^μ² and br_mumu: X = g2_mu BR(Z′→μμ)/BR₀(Z′→μμ).
 
 Likelihood (globalfit.limits, likelihoods/na62/NOTES.md): ln L = −2.303 X/X_UL (`limit_shape: poisson`, default) or
 ln L = −½(1.645 X/X_UL)² (`limit_shape: half-gaussian`); ln L = 0 where the curve has no limit (its gaps,
@@ -41,7 +42,10 @@ class BaBar4Mu(Likelihood):
     requires = ("m_zp", "g_zp")
     #: the induced couplings, read when the model provides them: X = [(g + gv_e)² + ga_e²] BR(Z′→μμ)/BR₀(Z′→μμ)
     #: (globalfit.physics.zprime_decays.muon_signal_g2), BR₀ that of the pure L_μ − L_τ Z′ BaBar assumed
-    optional = ("gv_e", "ga_e", "g_nue", "gv_u", "gv_d")
+    optional = ("gv_e", "ga_e", "g_nue", "gv_u", "gv_d", "g2_mu", "br_mumu")
+    #: the L_μ − L_τ induced couplings among `optional`; g2_mu = g_V^μ² + g_A^μ² and br_mumu = BR(Z′ → μμ) are
+    #: what a model with other charges (U(1)_X) provides: X = g2_mu BR(Z′→μμ)/BR₀ (takes precedence)
+    induced = ("gv_e", "ga_e", "g_nue", "gv_u", "gv_d")
 
     def __init__(self, dataset: str = "babar-2016",
                  limit_shape: Literal["poisson", "half-gaussian"] = "poisson"):
@@ -67,11 +71,19 @@ class BaBar4Mu(Likelihood):
         m = np.asarray(q["m_zp"], dtype=float)
         g = np.asarray(q["g_zp"], dtype=float)
         ok = np.isfinite(m) & np.isfinite(g) & (m > 0) & (g >= 0)
-        couplings = {k: np.asarray(q[k], dtype=float) for k in self.optional if k in q}
-        if len(couplings) == len(self.optional):
+        if "g2_mu" in q and "br_mumu" in q:  # another charge assignment: its muon couplings and BR(Z′ → μμ)
+            g2, br = np.asarray(q["g2_mu"], dtype=float), np.asarray(q["br_mumu"], dtype=float)
+            ok = ok & np.isfinite(g2) & np.isfinite(br)
+            m_safe = np.where(ok, m, 1.0)
+            br0 = zprime_decays.br_lmu_ltau(m_safe)["mumu"]  # 0 only below 2m_μ, where the curve has no limit
+            x = np.where(ok, g2, 0.0) * np.where(ok, br, 0.0) / np.where(br0 > 0, br0, 1.0)
+            ll = upper_limit_loglike(x, self.g_limit(m_safe) ** 2, CL, self.limit_shape)
+            return np.where(ok, ll + 0.0, -np.inf)
+        couplings = {k: np.asarray(q[k], dtype=float) for k in self.induced if k in q}
+        if len(couplings) == len(self.induced):
             ok = ok & np.all([np.isfinite(c) for c in couplings.values()], axis=0)
         m_safe, g_safe = np.where(ok, m, 1.0), np.where(ok, g, 0.0)
-        if len(couplings) == len(self.optional):  # the model's BR(Z′ → μμ), e.g. with Z′ → e⁺e⁻ (free ε)
+        if len(couplings) == len(self.induced):  # the model's BR(Z′ → μμ), e.g. with Z′ → e⁺e⁻ (free ε)
             x = zprime_decays.muon_signal_g2(m_safe, g_safe, "mumu",
                                              **{k: np.where(ok, c, 0.0) for k, c in couplings.items()})
         else:

@@ -23,6 +23,9 @@ Option ``couplings``: SM couplings with the electroweak radiative corrections of
 Sirlin (PRD 51 (1995) 6146; default, reproduces Borexino's own σ(ν_e e) to 0.3%) or tree level with
 s² = 0.23857 as written in likelihoods/borexino/NOTES.md (σ(ν_e e) 4.6% higher).
 
+Other charge assignments (model u1x): the electron and ν_e couplings are the model's full gv_e, ga_e, g_nue, and
+the ν_μ, ν_τ couplings its h_numu, h_nutau (read when provided) instead of ±g + 2g_nue.
+
 This is a rate-only baseline: published analyses fitting the recoil spectrum are tighter (Amaral, Cerdeño,
 Foldenauer & Reid, arXiv:2006.11225), since a light Z′ also distorts the spectral shape.
 """
@@ -49,7 +52,10 @@ class Borexino(Likelihood):
 
     name = "borexino"
     requires = ("m_zp", "g_zp", "gv_e", "ga_e", "g_nue")
-    optional = ("s12sq", "s13sq", "s23sq", "delta_cp", "dm21sq")
+    optional = ("s12sq", "s13sq", "s23sq", "delta_cp", "dm21sq", "h_numu", "h_nutau")
+    #: the oscillation parameters among `optional`; h_numu, h_nutau are the ν_μ, ν_τ couplings of models other than
+    #: L_μ − L_τ (U(1)_X), which otherwise are ±g + 2g_nue
+    oscillation = ("s12sq", "s13sq", "s23sq", "delta_cp", "dm21sq")
 
     def __init__(self, dataset: str = "phase2-2017", ssm: Literal["high-z", "low-z"] = "high-z",
                  couplings: Literal["bks95", "tree"] = "bks95"):
@@ -80,10 +86,11 @@ class Borexino(Likelihood):
         globalfit.physics.nue_scattering.be7_rate.
         """
         m = np.asarray(q["m_zp"], dtype=float)
-        osc = {k: (q[k] if k in q else NUFIT53_NO[k]) for k in self.optional}
+        osc = {k: (q[k] if k in q else NUFIT53_NO[k]) for k in self.oscillation}
         osc["delta"] = osc.pop("delta_cp")
+        h = (q["h_numu"], q["h_nutau"]) if "h_numu" in q and "h_nutau" in q else None
         return nue_scattering.be7_rate(self.lines, self.electrons, m, q["g_zp"], q["gv_e"], q["ga_e"], q["g_nue"],
-                                       osc, self.couplings, method=method)
+                                       osc, self.couplings, method=method, h_mu_tau=h)
 
     def loglike(self, q, method: str = "table"):
         names = self.requires + tuple(k for k in self.optional if k in q)

@@ -41,6 +41,8 @@ class CMS4Mu(Likelihood):
 
     name = "cms_4mu"
     requires = ("m_zp", "g_zp", *COUPLINGS)
+    #: the recast uses the L_μ − L_τ structure (g for μ, τ, ν_μ, ν_τ; induced couplings for e, q, ν_e)
+    models = ("lmu-ltau",)
 
     def __init__(self, dataset: str = "cms-2018",
                  limit_shape: Literal["poisson", "half-gaussian"] = "poisson"):

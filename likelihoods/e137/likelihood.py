@@ -126,6 +126,8 @@ class ElectronBeamDump(Likelihood):
     """Base of the visible electron-beam-dump plugins (e137, e141, orsay): one displaced-search band per dataset."""
 
     requires = ("m_zp", "g_zp", *COUPLINGS)
+    #: the recast uses the L_μ − L_τ structure (g for μ, τ, ν_μ, ν_τ; induced couplings for e, q, ν_e)
+    models = ("lmu-ltau",)
 
     def __init__(self, dataset: str, limit_shape: str = "poisson"):
         super().__init__(dataset, limit_shape=limit_shape)

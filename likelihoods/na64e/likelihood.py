@@ -40,6 +40,8 @@ class NA64e(Likelihood):
 
     name = "na64e"
     requires = ("m_zp", "g_zp", *COUPLINGS)
+    #: the recast uses the L_μ − L_τ structure (g for μ, τ, ν_μ, ν_τ; induced couplings for e, q, ν_e)
+    models = ("lmu-ltau",)
 
     def __init__(self, dataset: str = "na64-2019",
                  limit_shape: Literal["poisson", "half-gaussian"] = "poisson"):

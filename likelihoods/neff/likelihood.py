@@ -73,6 +73,8 @@ class NeffZprime(Likelihood):
 
     name = "neff"
     requires = ("m_zp", "g_zp")
+    #: the Z′ in equilibrium with ν_μ, ν_τ through g (L_μ − L_τ); other charges are not computed
+    models = ("lmu-ltau",)
 
     def __init__(self, dataset: str = "act-dr6",
                  thermalised: Literal["coupling-threshold", "assume"] = "coupling-threshold",

@@ -44,6 +44,8 @@ class NuCal(Likelihood):
 
     name = "nucal"
     requires = ("m_zp", "g_zp", *COUPLINGS)
+    #: the recast uses the L_μ − L_τ structure (g for μ, τ, ν_μ, ν_τ; induced couplings for e, q, ν_e)
+    models = ("lmu-ltau",)
 
     def __init__(self, dataset: str = "blumlein2013",
                  limit_shape: Literal["poisson", "half-gaussian"] = "poisson",

@@ -9,6 +9,9 @@ limit above 10³ GeV, m → 0 behaviour below 10⁻⁴ GeV). The heavy-Z′ limi
 Gori, Pospelov, Yavin (arXiv:1406.2332) up to the muon-mass effect on the SM axial piece (−2% for CCFR,
 −6% for CHARM-II in R − 1); for a light Z′ that formula overestimates R − 1 by orders of magnitude.
 Kinetic and Z–Z′ mass mixing change the Z′ couplings to muons by O(εe) ≪ g and are neglected.
+For other charge assignments (model u1x) the Z′ term is ∝ the product h_νμ g_V^μ of the ν_μ and muon vector
+couplings, which the model provides as `trident_g2` (y² → trident_g2/10⁻⁶, either sign); an axial muon coupling
+(chiral assignments) would change the axial SM interference and is not included (docs/physics/u1x.md).
 
 Approximations (see the module docstring of globalfit.physics.trident): coherent scattering only (no
 incoherent/diffractive part), Gaussian nuclear charge form factor, a single mean energy instead of the
@@ -36,6 +39,9 @@ class Trident(Likelihood):
 
     name = "trident"
     requires = ("m_zp", "g_zp")
+    #: read when the model provides it (U(1)_X): h_νμ g_V^μ, the coupling product the Z′ amplitude carries; the
+    #: ratio is then 1 + A y2 + B y2² with y2 = trident_g2/10⁻⁶ (g² for L_μ − L_τ)
+    optional = ("trident_g2",)
 
     def __init__(self, dataset: str = "ccfr"):
         super().__init__(dataset)
@@ -65,7 +71,12 @@ class Trident(Likelihood):
         m = np.asarray(q["m_zp"], dtype=float)
         g = np.asarray(q["g_zp"], dtype=float)
         ok = np.isfinite(m) & np.isfinite(g) & (m > 0)
-        r = self.ratio(np.where(ok, m, 1.0), np.where(ok, g, 0.0))
+        if "trident_g2" in q:
+            g2 = np.asarray(q["trident_g2"], dtype=float)
+            ok = ok & np.isfinite(g2)
+            r = self.table.ratio_y2(np.where(ok, m, 1.0), np.where(ok, g2, 0.0) / 1e-6)
+        else:
+            r = self.ratio(np.where(ok, m, 1.0), np.where(ok, g, 0.0))
         with np.errstate(over="ignore"):
             ll = -0.5 * ((r - self.value) / self.error) ** 2
         return np.where(ok & np.isfinite(ll), ll, -np.inf)

@@ -1,0 +1,1 @@
+"""The anomaly-free U(1)_X models: charges, anomalies, the atlas."""

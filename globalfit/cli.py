@@ -60,6 +60,16 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true", help="print one JSON object")
     e.add_argument("--variant", metavar="NAME", help="study cards: the variant to evaluate")
 
+    fc = sub.add_parser("forecast", help="a card's forecasts at one point: expected signal and background events, "
+                                         "the expected exclusion Δχ² and the discovery significance")
+    fc.add_argument("card")
+    fc.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="a parameter value, a model option or a dotted card path (unset: prior median)")
+    fc.add_argument("--cl", default=None, help="confidence level in %% of the expected exclusion (default: each "
+                                               "forecast's own, 90)")
+    fc.add_argument("--json", action="store_true", help="print one JSON object")
+    fc.add_argument("--variant", metavar="NAME", help="study cards: the variant to evaluate")
+
     s = sub.add_parser("summary", help="posterior summary of a stored run")
     s.add_argument("run")
     s.add_argument("--params", nargs="+", help="variables to summarise (default: sampled and derived)")
@@ -189,7 +199,7 @@ def _main(argv: list[str]) -> int:
     try:
         return {"run": cmd_run, "eval": cmd_eval, "summary": cmd_summary, "corner": cmd_corner,
                 "compare": cmd_compare, "plane": cmd_plane, "texture-plot": cmd_texture_plot, "profile": cmd_profile,
-                "tension": cmd_tension, "report": cmd_report, "atlas": cmd_atlas,
+                "tension": cmd_tension, "report": cmd_report, "atlas": cmd_atlas, "forecast": cmd_forecast,
                 "list": cmd_list}[args.command](args)
     except Interrupted:
         raise
@@ -352,6 +362,53 @@ def cmd_eval(args) -> int:
         print(json.dumps(_evaluation_dict(post, theta), indent=2))
     else:
         _print_point(post, theta, "requested point (unset parameters at their prior median)")
+    return 0
+
+
+def cmd_forecast(args) -> int:
+    import numpy as np
+
+    from globalfit.forecast import discovery_significance
+    from globalfit.plane import parse_cl
+    from globalfit.posterior import Posterior
+
+    card, point = _card_and_point(args.card, args.set, args.variant)
+    post = Posterior(card)
+    names = [n for n, p in post.plugins.items() if getattr(p, "forecast", False)]
+    if not names:
+        raise CardError([Problem("likelihoods", "the card has no forecast likelihood (e.g. muone, belle2_forecast, "
+                                                "trident_forecast; `globalfit list`)")], source=args.card)
+    theta = np.array([[point.get(k, post.space.priors[k].median) for k in post.names]])
+    cols = post.space.columns(theta)
+    params = post.space.values_columns(cols)
+    with np.errstate(all="ignore"):
+        q, valid = post.model.evaluate(post.plan, post.space.internal(params))
+    rows = []
+    for name in names:
+        plugin = post.plugins[name]
+        cl = parse_cl(args.cl) if args.cl is not None else plugin.default_cl
+        n_s, n_b = (float(np.asarray(x, dtype=float).ravel()[0]) for x in plugin.expected(q))
+        dchi2 = float(-2.0 * np.asarray(plugin.loglike(q), dtype=float).ravel()[0]) if valid[0] else float("inf")
+        threshold = plugin.exclusion_dchi2(cl)
+        z = float(discovery_significance(n_s, n_b)) if n_s >= 0 else float("nan")
+        rows.append({"likelihood": name, "dataset": card.likelihoods[name].dataset, "n_signal": n_s,
+                     "n_background": n_b, "dchi2": dchi2, "cl": cl, "threshold": threshold,
+                     "expected_excluded": bool(dchi2 > threshold), "discovery_z": z})
+    point_out = {k: float(v[0]) for k, v in params.items()}
+    if args.json:  # non-finite numbers (Z of a signal over no background) as null
+        clean = [{k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()} for r in rows]
+        print(json.dumps({"point": point_out, "forecasts": clean}, indent=2, allow_nan=False))
+        return 0
+    print("point: " + ", ".join(f"{k} = {v:.6g}" for k, v in point_out.items()))
+    print(f"{'forecast':<18} {'dataset':<16} {'N_signal':>11} {'N_bkg':>10} {'Δχ²(excl)':>10} {'threshold':>14} "
+          f"{'expected':>12} {'Z_disc':>7}")
+    for r in rows:
+        verdict = "excluded" if r["expected_excluded"] else "allowed"
+        print(f"{r['likelihood']:<18} {str(r['dataset']):<16} {r['n_signal']:>11.4g} {r['n_background']:>10.4g} "
+              f"{r['dchi2']:>10.3f} {r['threshold']:>7.2f} ({100 * r['cl']:.0f}%) {verdict:>12} "
+              f"{r['discovery_z']:>7.2f}")
+    print("Δχ²(excl): −2 ln L of the Asimov background-only data set (docs/physics/forecasts.md); Z_disc: the "
+          "median discovery significance of the signal over the background")
     return 0
 
 

@@ -526,6 +526,7 @@ class Region:
     likelihood: str | None = None
     dataset: str | None = None
     threshold: float | None = None
+    expected: bool = False  # a forecast's expected exclusion (drawn dashed, not in the allowed region)
 
     def inside(self, plane: Plane) -> np.ndarray:
         """The grid nodes in the region (bool, (n_v, n_u))."""
@@ -567,16 +568,20 @@ def plane_regions(plane: Plane, cl: float = 0.95, reference: str = "null") -> li
     total = None
     for name, c in plane.chi2.items():
         ds = card.likelihoods[name].dataset if name in card.likelihoods else None
-        total = c.copy() if total is None else total + c
+        forecast = bool(getattr(plane.likelihoods.get(name), "forecast", False))
+        if not forecast:  # a forecast's Asimov data are not data: not in the allowed region
+            total = c.copy() if total is None else total + c
         if name == GMINUS2:
             continue
-        if reference == "null":
+        if reference == "null" or forecast:
             thr = plane.exclusion_dchi2(name, cl)
             f = np.where(dom, plane.dchi2[name], np.nan)
             rule = f"Δχ² > {thr:.3g} against the null point {_same_what(plane)}"
             label = f"{name} ({ds})" if ds else name  # plugins without data (higgs_potential) have no dataset
-            regions.append(Region(name, "excluded", f"{label}: excl. {cl_text(cl)} CL, Δχ² > {thr:.3g}",
-                                  rule, f, thr, True, name, ds, thr))
+            what = "expected excl." if forecast else "excl."
+            regions.append(Region(name, "excluded", f"{label}: {what} {cl_text(cl)} CL, Δχ² > {thr:.3g}",
+                                  ("expected (Asimov, background only): " if forecast else "") + rule, f, thr, True,
+                                  name, ds, thr, forecast))
         else:
             thr = chi2_2(cl)
             f = np.where(dom, c, np.nan)
@@ -745,7 +750,13 @@ def plot_plane(plane: Plane, out: str | Path, title: str | None = None, cl: floa
             if not r.inside(plane).any():
                 silent.append(r.name)
                 continue
-            col, hatch = COLORS.get(r.name) or next(palette), next(hatches)
+            col = COLORS.get(r.name) or next(palette)
+            if r.expected:  # a forecast: its expected boundary, dashed, no hatch (it excludes nothing yet)
+                for line in region_lines(plane, r):
+                    ax.plot(line[:, 0], line[:, 1], color=col, lw=2.0, ls="--", zorder=4)
+                handles.append(Line2D([], [], color=col, lw=2.0, ls="--", label=r.label))
+                continue
+            hatch = next(hatches)
             patches(r, facecolor="none", edgecolor=col, hatch=hatch, linewidth=0.0, zorder=3)
             for line in region_lines(plane, r):
                 ax.plot(line[:, 0], line[:, 1], color=col, lw=1.8, zorder=4)
@@ -856,7 +867,8 @@ def write_plane_data(plane: Plane, out: str | Path, cl: float = 0.95, reference:
                        for name, segs in lines.items()}
     meta["region_info"] = {r.name: {"kind": r.kind, "label": r.label, "rule": r.rule, "likelihood": r.likelihood,
                                     "dataset": r.dataset, "threshold": None if r.threshold is None
-                                    else _num(r.threshold), "fraction_of_plane": round(r.fraction(plane), 6)}
+                                    else _num(r.threshold), "fraction_of_plane": round(r.fraction(plane), 6),
+                                    "expected": r.expected}
                            for r in regions}
     json_path.write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return csv_path, json_path

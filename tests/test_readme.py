@@ -55,6 +55,8 @@ SMALL: dict[str, list[str]] = {
                                                        "sampler.dynesty.dlogz=5"],
     "globalfit plane examples/u1-models.yaml --variant b-l-2021 -o b-l.png": ["--points", "12"],
     "globalfit atlas -o atlas": ["--bound", "4"],
+    "globalfit forecast examples/forecasts.yaml --set m_zp=0.01 --set g_zp=5e-4": [],
+    "globalfit plane examples/forecasts.yaml --cl 90 -o plane-forecasts.png": ["--points", "12"],
     "globalfit corner chains/u1-models/lmu-ltau-2021 chains/u1-models/b-l-2021 chains/u1-models/le-lmu-2021 "
     "chains/u1-models/b-3lmu-2021 -o u1-2021.png": [],
     "globalfit tension chains/ordering/NO-log --rerun": [],

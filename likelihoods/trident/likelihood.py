@@ -34,6 +34,35 @@ from globalfit.physics.trident import CoefficientTable
 from likelihoods._data import TEXT, increasing, load_npz, number, text
 
 
+def load_table(table_file: str, extra: dict[str, int]) -> tuple[CoefficientTable, dict]:
+    """The coefficient table A(m), B(m) of a trident npz file (checked: increasing masses, matching lengths, positive
+    values — they are interpolated in their logarithms) and the file's arrays, with the `extra` entries
+    (name → kind, likelihoods._data.load_npz) besides m_zp, A, B, a_inf, b_inf."""
+    t, where = load_npz(table_file, {"m_zp": 1, "A": 1, "B": 1, "a_inf": 0, "b_inf": 0, **extra})
+    increasing(t["m_zp"], "m_zp", where)
+    for k in ("A", "B"):
+        if len(t[k]) != len(t["m_zp"]):
+            raise DataError(f"{where}: array '{k}' has {len(t[k])} entries, 'm_zp' {len(t['m_zp'])}")
+    for k in ("m_zp", "A", "B", "a_inf", "b_inf"):
+        if np.any(np.asarray(t[k]) <= 0):
+            raise DataError(f"{where}: '{k}' must be positive (it is interpolated in its logarithm)")
+    return CoefficientTable.from_arrays(t["m_zp"], t["A"], t["B"], t["a_inf"], t["b_inf"]), t
+
+
+def ratio_at(table: CoefficientTable, q) -> tuple[np.ndarray, np.ndarray]:
+    """(σ/σ_SM, valid) at the points of q: from g_zp, or from trident_g2 = h_νμ g_V^μ when the model provides it."""
+    m = np.asarray(q["m_zp"], dtype=float)
+    g = np.asarray(q["g_zp"], dtype=float)
+    ok = np.isfinite(m) & np.isfinite(g) & (m > 0)
+    if "trident_g2" in q:
+        g2 = np.asarray(q["trident_g2"], dtype=float)
+        ok = ok & np.isfinite(g2)
+        r = table.ratio_y2(np.where(ok, m, 1.0), np.where(ok, g2, 0.0) / 1e-6)
+    else:
+        r = table.ratio(np.where(ok, m, 1.0), np.where(ok, g, 0.0))
+    return r, ok
+
+
 class Trident(Likelihood):
     """Neutrino trident ν_μN → ν_μμ⁺μ⁻N (CCFR, CHARM-II): Gaussian in σ/σ_SM with a light or heavy Z′."""
 
@@ -50,16 +79,7 @@ class Trident(Likelihood):
         self.error = number(raw, "error", where, positive=True)
         self.source = text(raw, "source", where)
         self.table_file = text(raw, "table", where)
-        t, t_where = load_npz(self.table_file, {"m_zp": 1, "A": 1, "B": 1, "a_inf": 0, "b_inf": 0,
-                                                "energy_gev": 0, "method": TEXT})
-        increasing(t["m_zp"], "m_zp", t_where)
-        for k in ("A", "B"):
-            if len(t[k]) != len(t["m_zp"]):
-                raise DataError(f"{t_where}: array '{k}' has {len(t[k])} entries, 'm_zp' {len(t['m_zp'])}")
-        for k in ("m_zp", "A", "B", "a_inf", "b_inf"):
-            if np.any(np.asarray(t[k]) <= 0):
-                raise DataError(f"{t_where}: '{k}' must be positive (it is interpolated in its logarithm)")
-        self.table = CoefficientTable.from_arrays(t["m_zp"], t["A"], t["B"], t["a_inf"], t["b_inf"])
+        self.table, t = load_table(self.table_file, {"energy_gev": 0, "method": TEXT})
         self.energy_gev = t["energy_gev"]
         self.method = t["method"]
 
@@ -68,15 +88,7 @@ class Trident(Likelihood):
         return self.table.ratio(m_zp, g_zp)
 
     def loglike(self, q):
-        m = np.asarray(q["m_zp"], dtype=float)
-        g = np.asarray(q["g_zp"], dtype=float)
-        ok = np.isfinite(m) & np.isfinite(g) & (m > 0)
-        if "trident_g2" in q:
-            g2 = np.asarray(q["trident_g2"], dtype=float)
-            ok = ok & np.isfinite(g2)
-            r = self.table.ratio_y2(np.where(ok, m, 1.0), np.where(ok, g2, 0.0) / 1e-6)
-        else:
-            r = self.ratio(np.where(ok, m, 1.0), np.where(ok, g, 0.0))
+        r, ok = ratio_at(self.table, q)
         with np.errstate(over="ignore"):
             ll = -0.5 * ((r - self.value) / self.error) ** 2
         return np.where(ok & np.isfinite(ll), ll, -np.inf)

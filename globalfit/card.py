@@ -88,12 +88,54 @@ class DynestySettings(_Strict):
                                              "1 = dynesty's serial evaluation")
 
 
+class UltraNestSettings(_Strict):
+    """UltraNest's ReactiveNestedSampler.run (Buchner 2021, JOSS 6, 3001; arXiv:2101.09604)."""
+
+    min_num_live_points: Int = Field(400, ge=10, description="live points")
+    dlogz: Num = Field(0.5, gt=0, description="target uncertainty on ln Z")
+    frac_remain: Num = Field(0.01, gt=0, lt=1, description="stop when the live points hold less than this "
+                                                            "fraction of the evidence")
+    min_ess: Int = Field(400, ge=0, description="minimum effective sample size of the posterior")
+    max_ncalls: Int | None = Field(None, ge=1, description="stop after this many likelihood calls")
+    max_num_improvement_loops: Int = Field(-1, ge=-1, description="run improvement loops (-1: as many as "
+                                                                  "needed to reach dlogz and min_ess)")
+    ndraw_min: Int = Field(128, ge=1, description="fewest points proposed in one vectorized call")
+    ndraw_max: Int = Field(65536, ge=1, description="most points proposed in one vectorized call")
+
+    @model_validator(mode="after")
+    def _ndraw_order(self):
+        if self.ndraw_min > self.ndraw_max:
+            raise ValueError(f"ndraw_min ({self.ndraw_min}) must not exceed ndraw_max ({self.ndraw_max})")
+        return self
+
+
+class NautilusSettings(_Strict):
+    """nautilus: importance nested sampling with neural-network bounds (Lange 2023, MNRAS 525, 3181)."""
+
+    n_live: Int = Field(2000, ge=10, description="live points")
+    n_networks: Int = Field(4, ge=1, description="neural networks in each bound's emulator")
+    n_batch: Int | None = Field(None, ge=1, description="points proposed in one vectorized call "
+                                                        "(default: nautilus's, 100)")
+    f_live: Num = Field(0.01, gt=0, lt=1, description="end the exploration when the live set holds less "
+                                                      "than this fraction of the evidence")
+    n_eff: Int = Field(10000, ge=1, description="effective posterior sample size to reach")
+    n_like_max: Int | None = Field(None, ge=1, description="stop after this many likelihood calls")
+    discard_exploration: Bool = Field(True, description="drop the exploration-phase points (unbiased ln Z "
+                                                        "and posterior)")
+
+
+#: sampler blocks added after checkpoints and run hashes existed: left out of the card hash while at defaults
+_HASH_OPTIONAL_BLOCKS = ("ultranest", "nautilus")
+
+
 class SamplerSettings(_Strict):
-    name: Literal["emcee", "dynesty"] = "dynesty"
+    name: Literal["emcee", "dynesty", "ultranest", "nautilus"] = "dynesty"
     progress: Bool = True
     checkpoint_every: Num = Field(60.0, ge=0, description="seconds between checkpoints (0: only on SIGTERM/SIGINT)")
     emcee: EmceeSettings = EmceeSettings()
     dynesty: DynestySettings = DynestySettings()
+    ultranest: UltraNestSettings = UltraNestSettings()
+    nautilus: NautilusSettings = NautilusSettings()
 
 
 class _UniformSpec(_Strict):
@@ -208,6 +250,9 @@ class Card:
             d.pop(k, None)
         d["sampler"].pop("progress", None)
         d["sampler"].pop("checkpoint_every", None)
+        for block in _HASH_OPTIONAL_BLOCKS:  # cards from before these engines existed hash the same
+            if d["sampler"].get(block) == SamplerSettings.model_fields[block].default.model_dump():
+                d["sampler"].pop(block)
         if d["model"].get("name") == DEFAULT_MODEL:  # cards from before models were named hash the same
             d["model"].pop("name")
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()
@@ -475,7 +520,7 @@ def _parse_sampler(raw: Any, problems: list[Problem]) -> SamplerSettings | None:
     if isinstance(raw, str):
         raw = {"name": raw}
     if isinstance(raw, Mapping) and "name" not in raw:
-        subs = [k for k in ("emcee", "dynesty") if k in raw]
+        subs = [k for k in ("emcee", "dynesty", "ultranest", "nautilus") if k in raw]
         if len(subs) == 1:
             raw = {**raw, "name": subs[0]}
     return _validate(SamplerSettings, raw, "sampler", problems)

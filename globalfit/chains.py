@@ -84,7 +84,8 @@ def _dataset(values: dict[str, np.ndarray], dims: tuple[str, ...], card, attrs: 
 
 def package_versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
-    for pkg in ("globalfit", "numpy", "scipy", "emcee", "dynesty", "arviz", "xarray", "h5netcdf", "pydantic"):
+    for pkg in ("globalfit", "numpy", "scipy", "emcee", "dynesty", "ultranest", "nautilus-sampler", "arviz", "xarray",
+                "h5netcdf", "pydantic"):
         try:
             out[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:

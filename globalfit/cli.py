@@ -36,7 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="sample a run card and store the run (without CARD: the default fit)")
     r.add_argument("card", nargs="?", help="run card (YAML); default: the packaged default fit")
     r.add_argument("--out", help="run directory (default: the card's output, chains/<card name>)")
-    r.add_argument("--sampler", choices=["emcee", "dynesty"], help="override the card's sampler")
+    r.add_argument("--sampler", choices=["emcee", "dynesty", "ultranest", "nautilus"],
+                   help="override the card's sampler")
     r.add_argument("--dry-run", action="store_true", help="print the resolved card and the parameter → quantity → "
                                                           "likelihood map, evaluate once at the prior median, exit")
     r.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",

@@ -3,9 +3,10 @@
 ln B_i = ln Z_i − ln Z_0 against the first run, its error from the runs' ln Z errors in quadrature, the
 posterior odds for equal prior odds, the model probabilities among the runs compared, and the wording of
 the Jeffreys scale as used by Trotta, Contemp. Phys. 49 (2008) 71 (|ln B| < 1 inconclusive, < 2.5 weak,
-< 5 moderate, ≥ 5 strong). The ln Z error is the scatter over bootstrap-resampled and volume-jittered
-realizations of each run (globalfit.samplers.nested.resampled_logz_error), not dynesty's single-run
-estimate, which is known to be optimistic; both are shown.
+< 5 moderate, ≥ 5 strong). The ln Z error is each run's reported error (`reported_error`: Skilling's √(H/n_live)
+for static nested runs, validated against the scatter over seeds; the scatter of resampled realizations for dynamic
+runs and for runs stored before; the engine's own where that is all there is); the sampler's single-run estimate is
+shown beside it.
 """
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ class Evidence:
     name: str
     path: str
     logz: float
-    error: float  # resampling error (falls back to dynesty's if the run has none)
+    error: float  # the reported error (reported_error)
     logzerr_dynesty: float
 
 
@@ -50,13 +51,20 @@ class FailedRun:
     reason: str
 
 
+def reported_error(results: dict) -> tuple[float, str]:
+    """(ln Z error, how it was obtained) from a run's manifest results: `logzerr_reported` (runs since the error
+    estimator was validated), else the resampled scatter (older runs), else the sampler's own `logzerr`."""
+    for key, how in (("logzerr_reported", None), ("logzerr_resampled", "resampled"), ("logzerr", "sampler's own")):
+        if results.get(key) is not None:
+            return float(results[key]), how or str(results.get("logzerr_method", "reported"))
+    raise RunError("the run stores no ln Z error")
+
+
 def evidence(run: Run) -> Evidence:
     if run.kind != "nested":
         raise RunError(f"{run.path}: sampled with {run.sampler}, which gives no evidence; run it with dynesty")
     r = run.manifest["results"]
-    err = r.get("logzerr_resampled")
-    return Evidence(run.name, str(run.path), float(r["logz"]), float(err if err is not None else r["logzerr"]),
-                    float(r["logzerr"]))
+    return Evidence(run.name, str(run.path), float(r["logz"]), reported_error(r)[0], float(r["logzerr"]))
 
 
 def best_fit_chi2(run: Run) -> dict[str, float]:
@@ -153,7 +161,8 @@ def format_comparison(rows: list[dict], title: str | None = None) -> str:
     if len(rows) == 2 and len(ok) == 2:
         r = rows[1]
         lines.append(f"ln B({ref} : {r['name']}) = {-r['ln_b']:+.2f} ± {r['ln_b_err']:.2f}")
-    lines.append("ln Z errors: scatter of 100 resampled + jittered realizations of each run "
-                 "(dynesty's single-run errors: " + ", ".join(f"{r['logz_err_dynesty']:.3f}" for r in ok) + ")")
+    lines.append("ln Z errors: each run's reported error (√(H/n_live) for static nested sampling, validated against "
+                 "the scatter over seeds) (the samplers' single-run errors: "
+                 + ", ".join(f"{r['logz_err_dynesty']:.3f}" for r in ok) + ")")
     lines.append("odds and P assume equal prior odds; Jeffreys scale as in Trotta, Contemp. Phys. 49 (2008) 71")
     return "\n".join(lines + warn)

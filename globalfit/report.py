@@ -13,7 +13,7 @@ For every run it shows
     whose bytes on disk) no longer match the recorded one is flagged;
   * sampler diagnostics: MCMC — R-hat and bulk ESS per variable (arviz, via globalfit.summary), the
     acceptance fractions, the integrated autocorrelation times and the chain length in units of τ;
-    nested — ln Z with the resampled error and dynesty's, efficiency, iterations, effective sample size,
+    nested — ln Z with the reported error and the sampler's own, efficiency, iterations, effective sample size,
     information, points outside the model's domain; and the run's warnings;
   * the corner plot (globalfit.plots.corner_plot);
   * mean, median, 68% and 95% central credible intervals and the MAP sample of every sampled parameter
@@ -64,6 +64,7 @@ from globalfit.analysis import (
 )
 from globalfit.analysis import format_number as _num
 from globalfit.chains import CARD_FILE, Run, load_run
+from globalfit.compare import reported_error
 from globalfit.errors import GlobalfitError, RunError
 
 
@@ -217,11 +218,9 @@ def _diagnostics_section(info: RunInfo) -> _H:
     calls = m.get("likelihood_calls") or 0
     if run.kind == "nested":
         dyn = r.get("logzerr")
-        res = r.get("logzerr_resampled")
-        items = [("ln Z", f"{_num(r.get('logz'))} ± {_num(res if res is not None else dyn, 3)}"
-                  + (f" (scatter of {r.get('logzerr_realizations', '?')} resampled + jittered realizations)"
-                     if res is not None else " (dynesty's error; no resampled error stored)")),
-                 ("ln Z error, dynesty's single-run estimate", _num(dyn, 3)),
+        err, how = reported_error(r)
+        items = [("ln Z", f"{_num(r.get('logz'))} ± {_num(err, 3)} ({how})"),
+                 ("ln Z error, the sampler's single-run estimate", _num(dyn, 3)),
                  ("iterations", _num(r.get("niter"))),
                  ("live points", _num(r.get("nlive"))),
                  ("batches", _num(r.get("batches"))),
@@ -371,10 +370,11 @@ def _evidence_section(infos: list[RunInfo]) -> _H:
             warn.append(f"the error on ln B of {r['name']} is {_num(r['ln_b_err'], 2)} > {ERROR_WARNING}: increase "
                         "sampler.dynesty.nlive (the error scales as 1/√nlive) or lower dlogz")
     out = ["<h2>Evidence</h2>",
-           _table(["run", "ln Z ± error", "dynesty's error", f"ln B vs {ref}", "odds", "P", "Jeffreys scale"], body,
+           _table(["run", "ln Z ± error", "sampler's error", f"ln B vs {ref}", "odds", "P", "Jeffreys scale"], body,
                   "evidence"),
-           _note("ln Z error: scatter of bootstrap-resampled and volume-jittered realizations of each run "
-                 "(dynesty's single-run estimate alongside); ln B = ln Z − ln Z(first run), errors in quadrature; "
+           _note("ln Z error: each run's reported error (√(H/n_live) for static nested sampling, validated against "
+                 "the scatter over seeds; the sampler's single-run estimate alongside); ln B = ln Z − ln Z(first "
+                 "run), errors in quadrature; "
                  "odds and model probabilities P for equal prior odds among these runs; Jeffreys scale as in "
                  "Trotta, Contemp. Phys. 49 (2008) 71 (|ln B| < 1 inconclusive, < 2.5 weak, < 5 moderate, ≥ 5 "
                  "strong).", "foot")]
@@ -561,7 +561,7 @@ def write_report(paths: list[str | Path | Run], out: str | Path, tension: dict[s
             rows.append([_H(f'<a href="#{i.anchor}">{_e(i.label)}</a>'), (str(i.run.path), "mono"),
                          i.run.card.get("description") or "—", f"{i.run.sampler} ({i.run.kind})",
                          ", ".join(f"{k} [{(v or {}).get('dataset') or '—'}]" for k, v in likes.items()),
-                         (_pm(i.run.logz, i.run.manifest["results"].get("logzerr_resampled", i.run.logzerr))
+                         (_pm(i.run.logz, reported_error(i.run.manifest["results"])[0])
                           if i.run.kind == "nested" else "—", "num")])
         body.append(_table(["run", "directory", "description", "sampler", "likelihoods [dataset]", "ln Z"], rows,
                            "overview"))

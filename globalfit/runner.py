@@ -107,6 +107,7 @@ def _run(card, out, posterior, progress, log, command, resume) -> Run:
     with interrupts.deferred(done=f"after the run was complete and written to {out}"):
         (out / FAILED_FILE).unlink(missing_ok=True)
         write_run(out, card, posterior, result, wall, command)
-    extra = f", ln Z = {result.logz:.3f} ± {result.logzerr:.3f}" if result.logz is not None else ""
+    err = result.stats.get("logzerr_reported", result.logzerr)
+    extra = f", ln Z = {result.logz:.3f} ± {err:.3f}" if result.logz is not None else ""
     print(f"globalfit: {result.ncall} likelihood calls in {wall:.1f} s{extra}; wrote {out}/", file=log)
     return load_run(out)

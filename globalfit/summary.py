@@ -61,7 +61,10 @@ def format_summary(run: Run, rows: list[dict]) -> str:
     m = run.manifest
     if run.kind == "nested":
         r = m["results"]
-        lines.append(f"ln Z = {r['logz']:.3f} ± {r['logzerr']:.3f} (dynesty's single-run error)   "
+        from globalfit.compare import reported_error
+
+        err, how = reported_error(r)
+        lines.append(f"ln Z = {r['logz']:.3f} ± {err:.3f} ({how}; the sampler's own: {r['logzerr']:.3f})   "
                      f"iterations {r.get('niter')}, efficiency {r.get('efficiency_percent', float('nan')):.1f}%, "
                      f"effective samples {r.get('n_effective', float('nan')):.0f}")
     else:

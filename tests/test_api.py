@@ -166,7 +166,7 @@ def test_evidence_matches_the_manifest(runs):
     results = json.loads((run / "manifest.json").read_text(encoding="utf-8"))["results"]
     ev = run.evidence
     assert ev.logz == results["logz"] and ev.logzerr_dynesty == results["logzerr"]
-    assert ev.error == results.get("logzerr_resampled", results["logzerr"])
+    assert ev.error == results["logzerr_reported"]
     assert runs["emcee"].evidence is None
 
 

@@ -66,6 +66,7 @@ SMALL: dict[str, list[str]] = {
     "mpiexec -n 8 globalfit run examples/gminus2.yaml --out chains/gminus2-mpi": NLIVE,
     "python benchmarks/bench.py --likelihoods-only": ["--batch", "2000", "--loop", "20"],
     "python benchmarks/bench_samplers.py --quick": ["--smoke"],
+    "python benchmarks/bench_evidence.py": ["--smoke"],
     "ruff check .": [],
 }
 #: not re-run: installing (CI just did it) and the test command itself

@@ -151,10 +151,11 @@ def test_one_nested_run(pages, runs):
     row = next(r for r in body if r[0] == "gminus2/fnal2021-wp20.yaml")
     assert rec["gminus2/fnal2021-wp20.yaml"] in row and "matches" in row[-1]
     assert {"source", "version", "obtained"} <= set(head) and "arXiv:2104.03281" in " ".join(row)
-    # diagnostics: ln Z with the resampled and dynesty's errors, efficiency, iterations, ESS, outside points
+    # diagnostics: ln Z with the reported and the sampler's own errors, efficiency, iterations, ESS, outside points
     r = man["results"]
     assert f"{r['logz']:.4g}".replace("-", "−") in page
-    for label in ("ln Z error, dynesty's single-run estimate", "iterations", "sampling efficiency",
+    assert "skilling: sqrt(H/n_live)" in page
+    for label in ("ln Z error, the sampler's single-run estimate", "iterations", "sampling efficiency",
                   "effective sample size", "points outside the model's domain"):
         assert label in page
     # summary: every sampled parameter and the derived quantity, with MAP
@@ -235,7 +236,7 @@ def test_two_data_epochs(pages):
         assert all(s in h3 for s in SECTIONS_ONE_RUN)
     tables = _tables(root)
     head, body = _rows(tables["evidence"][0])
-    assert head[:4] == ["run", "ln Z ± error", "dynesty's error", "ln B vs g21"] and len(body) == 2
+    assert head[:4] == ["run", "ln Z ± error", "sampler's error", "ln B vs g21"] and len(body) == 2
     assert body[0][3] == "—" and "±" in body[1][3] and body[1][6]
     # the 2025 epoch (no anomaly) has the higher evidence for this prior box
     assert _number(body[1][3].split("±")[0]) > 0

@@ -10,7 +10,7 @@ import numpy as np
 class SamplerResult:
     """What a sampler produced, before derived quantities are attached (globalfit.chains)."""
 
-    sampler: str  # "emcee" | "dynesty"
+    sampler: str  # "emcee" | "dynesty" | "ultranest" | "nautilus"
     kind: str  # "mcmc" | "nested"
     theta: np.ndarray  # mcmc: (chains, draws, d) after burn-in/thinning; nested: (n, d), all dead + live points
     settings: dict
@@ -33,6 +33,14 @@ def run(posterior, settings, seed: int, progress: bool = True, checkpoint=None) 
         if checkpoint is not None:
             checkpoint.clear()
         return result
+    if settings.name == "ultranest":
+        from globalfit.samplers.ultranest_run import run_ultranest
+
+        return run_ultranest(posterior, settings.ultranest, seed, progress, checkpoint)
+    if settings.name == "nautilus":
+        from globalfit.samplers.nautilus_run import run_nautilus
+
+        return run_nautilus(posterior, settings.nautilus, seed, progress, checkpoint)
     from globalfit.samplers.nested import run_dynesty
 
     return run_dynesty(posterior, settings.dynesty, seed, progress, checkpoint)

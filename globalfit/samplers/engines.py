@@ -42,11 +42,31 @@ def check_versions(installed: dict[str, str] | None = None) -> None:
                                  f"{pkg}{need}; install that with pip install '{pkg}{need}'")
 
 
+#: optional engines (the extra ``globalfit[engines]``): package → (distribution, lowest, first unsupported version);
+#: only their documented APIs are used, checked when a run selects them
+OPTIONAL = {"ultranest": ("ultranest", (4, 6), (5, 0)), "nautilus": ("nautilus-sampler", (1, 0), (2, 0))}
+
+
+def require_engine(name: str, installed: str | None = None) -> str:
+    """The installed version of the optional engine `name` ("ultranest", "nautilus"); GlobalfitError naming the
+    pip command if it is missing or outside the tested series. `installed` overrides the version (tests)."""
+    dist, lo, hi = OPTIONAL[name]
+    need = f">={'.'.join(map(str, lo))},<{'.'.join(map(str, hi))}"
+    try:
+        version = installed or metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        raise GlobalfitError(f"sampler '{name}' needs the package {dist}, which is not installed; "
+                             f"pip install 'globalfit[engines]' (or '{dist}{need}')") from None
+    if not lo <= _version_tuple(version)[:2] < hi:
+        raise GlobalfitError(f"{dist} {version} is installed, but globalfit is tested with {dist}{need}; "
+                             f"install that with pip install '{dist}{need}'")
+    return version
+
+
 check_versions()
 
 import dynesty  # noqa: E402
 import dynesty.results  # noqa: E402
-import emcee  # noqa: E402
 from dynesty import internal_samplers as _dis  # noqa: E402
 from dynesty import utils as _dyu  # noqa: E402
 
@@ -119,19 +139,30 @@ def rng_of(sampler) -> np.random.Generator:
 
 
 # -------------------------------------------------------------------------------------------------- emcee
-EnsembleSampler = emcee.EnsembleSampler
-State = emcee.State
+def _emcee():
+    """emcee, imported on first use (it pulls in scipy.stats: ≈ 0.4 s that a dynesty run need not pay)."""
+    import emcee
+
+    return emcee
+
+
+def __getattr__(name: str):
+    """EnsembleSampler and State: emcee's, imported on first use."""
+    if name in ("EnsembleSampler", "State"):
+        return getattr(_emcee(), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def de_moves() -> list:
     """Differential evolution (90%) with occasional mode-hopping steps γ = 1 (10%), without the snooker."""
-    return [(emcee.moves.DEMove(), 0.9), (emcee.moves.DEMove(gamma0=1.0), 0.1)]
+    moves = _emcee().moves
+    return [(moves.DEMove(), 0.9), (moves.DEMove(gamma0=1.0), 0.1)]
 
 
 def memory_backend(walkers: int, ndim: int, chain: np.ndarray | None = None, log_prob: np.ndarray | None = None,
                    accepted: np.ndarray | None = None):
     """emcee's in-memory backend, optionally filled with the first len(chain) steps of a checkpoint."""
-    backend = emcee.backends.Backend()
+    backend = _emcee().backends.Backend()
     if chain is not None:
         done = len(chain)
         backend.reset(walkers, ndim)

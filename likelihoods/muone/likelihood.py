@@ -16,7 +16,6 @@ the electroweak μe → μeνν̄ is ≪ 1 event, NOTES.md) with relative uncert
 from __future__ import annotations
 
 import numpy as np
-from scipy.interpolate import PchipInterpolator
 
 from globalfit import catalog
 from globalfit.errors import DataError
@@ -61,6 +60,8 @@ class MUonE(Forecast):
         self.m_grid, self.m_max = m, float(t["m_max"])
         self.method = t["method"]
         lm = np.log(m)
+        from scipy.interpolate import PchipInterpolator  # here: every plugin module is imported at start-up
+
         self._interp = {k: PchipInterpolator(lm, t[k], extrapolate=False) for k in ("a", "b", "c")}
         self._first = {k: float(t[k][0]) for k in ("a", "b", "c")}
 

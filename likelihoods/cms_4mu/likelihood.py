@@ -26,38 +26,23 @@ from typing import Literal
 
 import numpy as np
 
-from globalfit import catalog
-from globalfit.likelihood import Likelihood
-from globalfit.limits import LimitCurve, limit_dchi2, upper_limit_loglike
+from globalfit.limits import upper_limit_loglike
 from globalfit.physics import zprime_decays
-from likelihoods.e137.likelihood import COUPLINGS, check_shape, domain, read_table_csv
+from likelihoods._recast import RecastCurve
+from likelihoods.e137.likelihood import COUPLINGS, domain
 
 #: the branching ratio B(Z′ → μ⁺μ⁻) the CMS limit assumes
 BR_MUMU_ASSUMED = 1.0 / 3.0
 
 
-class CMS4Mu(Likelihood):
+class CMS4Mu(RecastCurve):
     """CMS Z → 4μ: 95% CL limit on the L_μ−L_τ coupling (5–70 GeV), rescaled from B(Z′→μμ) = 1/3 to the model's."""
 
     name = "cms_4mu"
-    requires = ("m_zp", "g_zp", *COUPLINGS)
-    #: the recast uses the L_μ − L_τ structure (g for μ, τ, ν_μ, ν_τ; induced couplings for e, q, ν_e)
-    models = ("lmu-ltau",)
 
     def __init__(self, dataset: str = "cms-2018",
                  limit_shape: Literal["poisson", "half-gaussian"] = "poisson"):
-        super().__init__(dataset, limit_shape=limit_shape)
-        check_shape(limit_shape)
-        self.limit_shape = limit_shape
-        catalog.dataset_files(self.name, dataset)  # verifies, or the DataError listing the datasets
-        self.source = catalog.entries(self.name, dataset)[0].path
-        values, table = read_table_csv(self.source, ("m_GeV", "g_ul"), ("cl",))
-        self.cl = values["cl"]
-        self.curve = LimitCurve(table[:, 0], table[:, 1])
-
-    def exclusion_dchi2(self, cl: float) -> float:
-        """On the published curve at its own CL (globalfit.limits.limit_dchi2)."""
-        return limit_dchi2(cl, self.limit_shape)
+        super().__init__(dataset, limit_shape)
 
     def g_limit(self, m_zp) -> np.ndarray:
         """The published upper limit on g at m_zp [GeV] (for B(Z′→μμ) = 1/3); NaN outside the curve."""

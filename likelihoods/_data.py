@@ -135,3 +135,14 @@ def load_npz(rel: str, spec: Mapping[str, int | str]) -> tuple[dict[str, Any], s
                 raise DataError(f"{where}: array '{k}' has non-finite values (NaN or inf)")
             out[k] = float(a) if kind == 0 else a
     return out, where
+
+
+def scalar_inputs(q, names: tuple[str, ...]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """(valid, safe) for the Higgs-sector plugins: the inputs `names` of the batch q as float arrays, valid where all
+    are finite, every mass (names starting with m_) is > 0 and tan_beta ≥ 0; `safe` has harmless values (masses 1,
+    others 0) at the invalid points, so the formulas run on the whole batch."""
+    arrs = {k: np.asarray(q[k], dtype=float) for k in names}
+    ok = np.ones(np.broadcast(*arrs.values()).shape, dtype=bool)
+    for k, a in arrs.items():
+        ok &= np.isfinite(a) & ((a > 0) if k.startswith("m_") else (a >= 0) if k == "tan_beta" else True)
+    return ok, {k: np.where(ok, v, 1.0 if k.startswith("m_") else 0.0) for k, v in arrs.items()}

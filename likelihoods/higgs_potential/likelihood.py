@@ -32,6 +32,7 @@ import numpy as np
 from globalfit.errors import GlobalfitError
 from globalfit.likelihood import Likelihood
 from globalfit.physics import higgs_sector as hs
+from likelihoods._data import scalar_inputs
 
 UNITARITY = ("8pi", "16pi", "off")
 
@@ -73,12 +74,7 @@ class HiggsPotential(Likelihood):
             return self._loglike(q)
 
     def _loglike(self, q):
-        arrs = {k: np.asarray(q[k], dtype=float) for k in self.requires}
-        ok = np.ones(np.broadcast(*arrs.values()).shape, dtype=bool)
-        for a in arrs.values():
-            ok &= np.isfinite(a)
-        ok &= (arrs["tan_beta"] >= 0) & (arrs["m_hpm"] > 0) & (arrs["m_h2"] > 0) & (arrs["m_a"] > 0)
-        safe = {k: np.where(ok, v, 1.0 if k.startswith("m_") else 0.0) for k, v in arrs.items()}
+        ok, safe = scalar_inputs(q, self.requires)
         return np.where(ok & self.allowed(safe), 0.0, -np.inf)
 
     def describe(self):

@@ -35,7 +35,7 @@ from globalfit import catalog
 from globalfit.errors import DataError, GlobalfitError
 from globalfit.likelihood import Likelihood
 from globalfit.physics import higgs_sector as hs
-from likelihoods._data import number, text
+from likelihoods._data import number, scalar_inputs, text
 
 CONTRIBUTIONS = ("tree+loop", "tree", "loop")
 
@@ -103,13 +103,7 @@ class Oblique(Likelihood):
             return self._loglike(q)
 
     def _loglike(self, q):
-        arrs = {k: np.asarray(q[k], dtype=float) for k in self.requires}
-        ok = np.ones(np.broadcast(*arrs.values()).shape, dtype=bool)
-        for a in arrs.values():
-            ok &= np.isfinite(a)
-        ok &= (arrs["m_zp"] > 0) & (arrs["m_hpm"] > 0) & (arrs["m_h2"] > 0) & (arrs["m_a"] > 0)
-        ok &= arrs["tan_beta"] >= 0
-        safe = {k: np.where(ok, v, 1.0 if k.startswith("m_") else 0.0) for k, v in arrs.items()}
+        ok, safe = scalar_inputs(q, self.requires)
         s, t = self.predict(safe)
         ll = -0.5 * self.chi2(s, t)
         return np.where(ok & np.isfinite(ll), ll, -np.inf)

@@ -17,6 +17,36 @@ from globalfit import catalog
 from globalfit.errors import DataError
 
 
+def text_lines(rel: str) -> tuple[Any, list[str]]:
+    """(path, lines) of a catalogued text file (checksum verified); a DataError if it is not UTF-8 text."""
+    path = catalog.verified_path(rel)
+    try:
+        return path, path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not a UTF-8 text file ({exc}); the file is corrupt") from None
+
+
+def numeric_rows(path: Any, numbered: list[tuple[int, str]], width: int, expected: str,
+                 finite: bool = False) -> list[list[float]]:
+    """The rows of `width` comma-separated numbers on the (line number, text) pairs `numbered` (finite ones if
+    `finite`); a DataError "<path>: line <n>: expected <expected>, got …" at the first other line."""
+    rows = []
+    for n, ln in numbered:
+        try:
+            row = [float(v) for v in ln.split(",")]
+        except ValueError:
+            row = []
+        if len(row) != width or (finite and not all(math.isfinite(v) for v in row)):
+            raise DataError(f"{path}: line {n}: expected {expected}, got {ln[:80]!r}")
+        rows.append(row)
+    return rows
+
+
+def data_lines(lines: list[str]) -> list[tuple[int, str]]:
+    """(line number, text) of the lines that are neither blank nor '#' comments."""
+    return [(n, ln) for n, ln in enumerate(lines, 1) if ln.strip() and not ln.startswith("#")]
+
+
 def value(raw: Any, key: str, where: str) -> Any:
     """raw[k1][k2]… for the dotted key path `key` ("experiment.value", "lines.0.name" for list items);
     DataError naming the file and the key."""

@@ -41,6 +41,7 @@ from globalfit.errors import DataError, GlobalfitError
 from globalfit.likelihood import Likelihood
 from globalfit.limits import limit_dchi2, upper_limit_loglike
 from globalfit.physics import beam_dump, zprime_decays
+from likelihoods._data import data_lines, numeric_rows, text_lines
 
 #: the model quantities a beam-dump recast reads (the Z′ couplings fix its production, lifetime and BR(e⁺e⁻))
 COUPLINGS = ("gv_e", "ga_e", "g_nue", "gv_u", "gv_d")
@@ -53,11 +54,7 @@ def read_table_csv(rel: str, columns: tuple[str, ...],
     '# <key>: <number>' line per entry of `keys`, then rows of len(columns) numbers. Masses (first column) must be
     positive, finite and strictly increasing; the other columns positive, finite and below 1 (couplings or
     mixings: ≥ 1 is not a limit). Returns ({key: value}, rows). Anything else is a DataError naming the file."""
-    path = catalog.verified_path(rel)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not a UTF-8 text file ({exc}); the file is corrupt") from None
+    path, lines = text_lines(rel)
     header = {}
     for ln in lines:
         if ln.startswith("#") and ":" in ln:
@@ -74,17 +71,7 @@ def read_table_csv(rel: str, columns: tuple[str, ...],
             raise DataError(f"{path}: expected a line '# {key}: <number>'") from None
         if not np.isfinite(values[key]) or values[key] <= 0:
             raise DataError(f"{path}: '{key}' must be a positive number, got {header[key]!r}")
-    rows = []
-    for n, ln in enumerate(lines, 1):
-        if ln.strip() and not ln.startswith("#"):
-            try:
-                row = [float(v) for v in ln.split(",")]
-            except ValueError:
-                row = []
-            if len(row) != len(columns):
-                raise DataError(f"{path}: line {n}: expected {len(columns)} numbers '{','.join(columns)}', "
-                                f"got {ln[:80]!r}")
-            rows.append(row)
+    rows = numeric_rows(path, data_lines(lines), len(columns), f"{len(columns)} numbers '{','.join(columns)}'")
     if len(rows) < 2:
         raise DataError(f"{path}: expected at least two rows")
     table = np.array(rows)

@@ -41,6 +41,7 @@ from globalfit.errors import DataError, GlobalfitError
 from globalfit.likelihood import Likelihood
 from globalfit.limits import LimitCurve, limit_dchi2, upper_limit_loglike
 from globalfit.physics import kaon
+from likelihoods._data import data_lines, numeric_rows, text_lines
 
 PI0_GAP = (0.110, 0.154)  # GeV: no limit (K⁺ → π⁺π⁰ background region; likelihoods/na62/NOTES.md)
 M_ZERO = 1.0e-6  # GeV: position of the curves' m_X = 0 point on the log-mass grid
@@ -58,25 +59,12 @@ def read_limit_csv(rel: str, column: str) -> tuple[np.ndarray, np.ndarray]:
     """(mass, limit) columns of a catalogued limit-curve CSV: '#' comment lines, one of them
     '# columns: m_GeV,<column>', then rows 'mass,limit' ('nan' = no limit). Masses finite, ≥ 0 and
     distinct; limits positive or nan. Anything else is a DataError naming the file and the line."""
-    path = catalog.verified_path(rel)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not a UTF-8 text file ({exc}); the file is corrupt") from None
+    path, lines = text_lines(rel)
     header = [ln for ln in lines if ln.startswith("# columns:")]
     names = [c.strip() for c in header[0].split(":", 1)[1].split(",")] if header else []
     if names != ["m_GeV", column]:
         raise DataError(f"{path}: expected a line '# columns: m_GeV,{column}'")
-    rows = []
-    for n, ln in enumerate(lines, 1):
-        if ln.strip() and not ln.startswith("#"):
-            try:
-                row = [float(v) for v in ln.split(",")]
-            except ValueError:
-                row = []
-            if len(row) != 2:
-                raise DataError(f"{path}: line {n}: expected two numbers 'mass,limit', got {ln[:80]!r}")
-            rows.append(row)
+    rows = numeric_rows(path, data_lines(lines), 2, "two numbers 'mass,limit'")
     if len(rows) < 2:
         raise DataError(f"{path}: expected at least two rows of two numbers")
     mass, limit = np.array(rows).T

@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike
 from globalfit import catalog
 from globalfit.errors import DataError, GlobalfitError
 from globalfit.forecast import Forecast
-from likelihoods._data import TEXT, number, text
+from likelihoods._data import TEXT, data_lines, number, numeric_rows, text, text_lines
 from likelihoods.trident.likelihood import load_table, ratio_at
 
 
@@ -50,23 +50,11 @@ def read_flux_csv(rel: str) -> tuple[np.ndarray, np.ndarray]:
     """(E [GeV], φ(E)) of a catalogued flux CSV: '#' comment lines, the header 'energy_gev,flux_per_gev', then rows of
     two numbers; energies positive and increasing, flux finite, ≥ 0 and not all 0. A DataError names the file (and
     the line) otherwise."""
-    path = catalog.verified_path(rel)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not a UTF-8 text file ({exc}); the file is corrupt") from None
-    body = [(n, ln) for n, ln in enumerate(lines, 1) if ln.strip() and not ln.startswith("#")]
+    path, lines = text_lines(rel)
+    body = data_lines(lines)
     if not body or body[0][1].strip() != "energy_gev,flux_per_gev":
         raise DataError(f"{path}: expected the header line 'energy_gev,flux_per_gev' after the comments")
-    rows = []
-    for n, ln in body[1:]:
-        try:
-            row = [float(v) for v in ln.split(",")]
-        except ValueError:
-            row = []
-        if len(row) != 2 or not all(np.isfinite(row)):
-            raise DataError(f"{path}: line {n}: expected two finite numbers 'energy,flux', got {ln[:80]!r}")
-        rows.append(row)
+    rows = numeric_rows(path, body[1:], 2, "two finite numbers 'energy,flux'", finite=True)
     if len(rows) < 2:
         raise DataError(f"{path}: expected at least two rows 'energy,flux'")
     energy, flux = np.array(rows).T

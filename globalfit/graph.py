@@ -5,7 +5,8 @@ quantities). A physics model (globalfit.model.PhysicsModel) owns its providers, 
 with its `quantity` decorator and returned explicitly by the model; nothing is registered globally.
 Providers may apply only under some model options (e.g. `tan_beta` is derived only when `higgs: doublet`).
 `QuantityGraph.plan(targets)` works out, once, which providers are needed for the quantities the likelihoods
-read; `QuantityGraph.evaluate` runs them on a batch.
+read; `QuantityGraph.evaluate` runs them on a batch (the posterior binds the model options once,
+`QuantityGraph.compile`, and calls `QuantityGraph.run` per batch).
 
 Domain: a provider declared with ``domain=True`` returns its outputs followed by a boolean mask of the
 points where the model has a solution; elsewhere the point is outside the model and its posterior is −inf.
@@ -219,28 +220,79 @@ class QuantityGraph:
             raise PlanError(problems, used, missing)
         return Plan(order, sources, used)
 
+    def compile(self, plan: Plan) -> tuple[Step, ...]:
+        """The plan's providers with their option arguments bound: what `run` executes (built once per card)."""
+        return tuple(Step(p.func, p.needs, {k: self.options[k] for k in p.options}, p.domain, p.outputs)
+                     for p in plan.steps)
+
     def evaluate(self, plan: Plan, values: Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """Run the plan on a batch. `values`: parameters in internal units, arrays of shape (n,).
 
         Returns (all parameters and quantities, validity mask of shape (n,)).
         """
         q: dict[str, np.ndarray] = dict(values)
-        n = len(next(iter(values.values()))) if values else 0
-        valid = np.ones(n, dtype=bool)
-        for step in plan.steps:
+        return q, self.run(self.compile(plan), q)
+
+    @staticmethod
+    def run(steps: tuple[Step, ...], q: dict[str, np.ndarray]) -> np.ndarray:
+        """Run compiled steps (`compile`) on a batch: `q` holds the parameters in internal units, arrays (n,), and
+        receives every output in place. Returns the validity mask (n,).
+
+        The hot path of the posterior: outputs that are float arrays of shape (n,) are stored as returned (no
+        view), Python floats filled in, others broadcast to (n,) (read-only views); one reduction per step finds
+        whether an output may hold a NaN, and a NaN inside the domain raises LikelihoodNaNError naming the
+        parameters of the point.
+        """
+        values = dict(q)  # the parameters, for messages
+        n = len(next(iter(q.values()))) if q else 0
+        shape = (n,)
+        valid = np.empty(n, dtype=bool)
+        valid.fill(True)
+        for step in steps:
             kwargs = {k: q[k] for k in step.needs}
-            kwargs.update({k: self.options[k] for k in step.options})
+            kwargs.update(step.options)
             result = step.func(**kwargs)
             if step.domain:
                 *outs, ok = result if isinstance(result, tuple) else (result,)
                 valid &= np.asarray(ok, dtype=bool)
             else:
-                outs = list(result) if isinstance(result, tuple) else [result]
-            for name, arr in zip(step.outputs, outs):
-                arr = np.broadcast_to(np.asarray(arr, dtype=float), (n,))
-                if np.isnan(arr).any() and (bad := np.isnan(arr) & valid).any():
-                    i = int(np.flatnonzero(bad)[0])
-                    point = {k: float(v[i]) for k, v in values.items()}
-                    raise LikelihoodNaNError(f"derived quantity '{name}' is NaN at {point} (a bug; please report)")
-                q[name] = arr
-        return q, valid
+                outs = result if isinstance(result, tuple) else (result,)
+            arrs = [a if type(a) is np.ndarray and a.dtype is _FLOAT and a.shape == shape else _column(a, n)
+                    for a in outs[:len(step.outputs)]]
+            if n and arrs and _may_hold_nan(arrs):
+                for name, arr in zip(step.outputs, arrs):
+                    if np.isnan(arr).any() and (bad := np.isnan(arr) & valid).any():
+                        i = int(np.flatnonzero(bad)[0])
+                        point = {k: float(v[i]) for k, v in values.items()}
+                        raise LikelihoodNaNError(f"derived quantity '{name}' is NaN at {point} (a bug; please report)")
+            q.update(zip(step.outputs, arrs))
+        return valid
+
+
+_FLOAT = np.dtype(float)
+
+
+def _column(arr: object, n: int) -> np.ndarray:
+    """A provider's output that is not a float array (n,) as one: a Python float filled in, anything else broadcast
+    (a read-only view)."""
+    if type(arr) is float:
+        return np.full(n, arr)
+    return np.broadcast_to(np.asarray(arr, dtype=float), (n,))
+
+
+def _may_hold_nan(arrs: list[np.ndarray]) -> bool:
+    """Whether any of the non-empty arrays holds a NaN: then the minimum over all is NaN (one reduction instead of
+    isnan + any per array)."""
+    m = np.minimum.reduce(arrs[0] if len(arrs) == 1 else arrs, axis=None)
+    return m != m
+
+
+@dataclass(frozen=True)
+class Step:
+    """A provider of a plan with its model-option arguments bound (QuantityGraph.compile)."""
+
+    func: Callable[..., object]
+    needs: tuple[str, ...]
+    options: Mapping[str, object]
+    domain: bool
+    outputs: tuple[str, ...]

@@ -9,14 +9,18 @@ the entry-point group ``globalfit.likelihoods`` (built-ins are registered there 
 The options a plugin accepts are the keyword arguments of its ``__init__``: their defaults are the
 defaults, their annotations the allowed types (``Literal[...]`` for a fixed set of choices), so a card
 can be validated against the plugin without any extra schema.
+
+The posterior passes ``loglike`` a `Batch`: the batch's parameters and quantities, shared by all plugins (never
+modify them), with a memo through which plugins compute something they all need once per batch (`shared`,
+`batch_call`; e.g. the Z′ branching ratios). Called with a plain mapping, a plugin computes everything itself.
 """
 from __future__ import annotations
 
 import inspect
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 
@@ -25,6 +29,7 @@ from globalfit.params import ParameterInfo
 from globalfit.plugins import PluginError, Registry  # noqa: F401  (PluginError: part of this module's API)
 
 ENTRY_POINT_GROUP = "globalfit.likelihoods"
+T = TypeVar("T")
 
 
 class Likelihood:
@@ -57,7 +62,8 @@ class Likelihood:
         self.options = options
 
     def loglike(self, q: Mapping[str, np.ndarray]) -> np.ndarray:
-        """log L for a batch: arrays of shape (n,) in, shape (n,) out; −inf outside the domain."""
+        """log L for a batch: arrays of shape (n,) in, shape (n,) out; −inf outside the domain. The arrays of q
+        are shared with the other plugins: read them, never modify them in place."""
         raise NotImplementedError
 
     def exclusion_dchi2(self, cl: float) -> float:
@@ -124,6 +130,41 @@ class OptionSpec:
             return " | ".join(map(str, self.choices))
         ann = self.annotation
         return getattr(ann, "__name__", str(ann).replace("typing.", ""))
+
+
+class Batch(dict):
+    """The parameters and quantities of one batch as the posterior passes them to `Likelihood.loglike` (name →
+    array (n,)), with a `memo` the plugins of that one evaluation share (see `shared`). The posterior makes a new
+    Batch per evaluation, so nothing in the memo outlives its batch."""
+
+    __slots__ = ("memo",)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.memo: dict[Hashable, Any] = {}
+
+
+def shared(q: Mapping[str, np.ndarray], key: Hashable, compute: Callable[[], T]) -> T:
+    """compute(), evaluated once per batch when q is a `Batch` (the plugins of one evaluation that ask with the
+    same `key` get the same object), else every time (a plain mapping: direct calls, tests).
+
+    `key` must determine the result given the batch: name the computation and the entries of q it reads (and
+    any constant it depends on); compute must read those entries unchanged. The result is shared: never modify
+    it in place.
+    """
+    memo = getattr(q, "memo", None)
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def batch_call(q: Mapping[str, np.ndarray], func: Callable[..., T], names: tuple[str, ...]) -> T:
+    """func(*(q[k] for k in names)), the entries as float arrays, computed once per batch and shared by the plugins
+    that ask (see `shared`), e.g. the Z′ branching ratios several limit plugins read. func must be a pure function
+    of those inputs."""
+    return shared(q, (func, names), lambda: func(*(np.asarray(q[k], dtype=float) for k in names)))
 
 
 # ---------------------------------------------------------------------------------------------- registry

@@ -228,6 +228,8 @@ class ParameterSpace:
         self._norm_cols = np.array([j for j, p in enumerate(sampled) if isinstance(p, Normal)], dtype=int)
         self._norm_mu = np.array([sampled[j].mean for j in self._norm_cols], dtype=float)
         self._norm_sd = np.array([sampled[j].sigma for j in self._norm_cols], dtype=float)
+        self._log_row = int(self._log_cols[0]) if self._log_cols.size == 1 else None  # the usual single one
+        self._scaled = [(k, f) for k, f in self._factors.items() if f != 1.0]  # what `internal` converts
         const = 0.0
         for p in sampled:
             m = p.median
@@ -237,6 +239,10 @@ class ParameterSpace:
             elif isinstance(p, Normal):
                 const += 0.5 * ((m - p.mean) / p.sigma) ** 2
         self._const = const
+        # whether every point inside the box has a finite log prior (uniform and log-uniform priors with finite
+        # bounds): then `all_inside` alone decides that a batch is inside the support
+        self._finite_inside = math.isfinite(const) and all(
+            isinstance(p, (Uniform, LogUniform)) and math.isfinite(p.min) and math.isfinite(p.max) for p in sampled)
 
     def from_unit(self, u: np.ndarray) -> np.ndarray:
         """Map points of the unit cube, shape (n, d), to parameter values (n, d)."""
@@ -251,6 +257,14 @@ class ParameterSpace:
         """θ (n, d) → its columns as one contiguous (d, n) array (what log_prior_columns and values_columns take)."""
         return np.ascontiguousarray(np.atleast_2d(np.asarray(theta, dtype=float)).T)
 
+    def all_inside(self, cols: np.ndarray) -> bool:
+        """Whether the points of the columns (d, n) of θ are all inside the support with a finite log prior,
+        decided from the box alone (two reductions per column); False when that cannot tell (then check the log
+        prior) or n = 0."""
+        return (self._finite_inside and bool(cols.shape[1])
+                and bool(np.logical_and.reduce(np.minimum.reduce(cols, axis=1) >= self._lo))
+                and bool(np.logical_and.reduce(np.maximum.reduce(cols, axis=1) <= self._hi)))
+
     def log_prior(self, theta: np.ndarray) -> np.ndarray:
         """Σ_j log p_j(θ_j), shape (n,); −inf outside the support."""
         return self.log_prior_columns(self.columns(theta))
@@ -259,11 +273,15 @@ class ParameterSpace:
         """log_prior from the columns (d, n) of θ (ParameterSpace.columns)."""
         n = cols.shape[1]
         # the usual case, every point inside the box, from two reductions per column (False if any NaN)
-        all_inside = bool(n) and bool(np.all(cols.min(axis=1) >= self._lo) and np.all(cols.max(axis=1) <= self._hi))
+        all_inside = (bool(n) and bool((cols.min(axis=1) >= self._lo).all())
+                      and bool((cols.max(axis=1) <= self._hi).all()))
         if not all_inside:
             inside = np.logical_and.reduce((cols >= self._lo[:, None]) & (cols <= self._hi[:, None]), axis=0)
         lp = np.full(n, self._const)
-        if self._log_cols.size:
+        if self._log_row is not None:  # one log-uniform column: its log is the sum (log never returns −0.0)
+            x = cols[self._log_row]
+            lp -= np.log(x if all_inside else np.where(x > 0, x, 1.0))
+        elif self._log_cols.size:
             x = cols[self._log_cols]
             if not all_inside:
                 x = np.where(x > 0, x, 1.0)
@@ -283,17 +301,23 @@ class ParameterSpace:
 
     def values_columns(self, cols: np.ndarray) -> dict[str, np.ndarray]:
         """values from the columns (d, n) of θ (ParameterSpace.columns); the arrays are rows of cols."""
-        out = {name: cols[j] for j, name in enumerate(self.names)}
+        if len(cols) == self.ndim:
+            out = dict(zip(self.names, cols))
+        else:  # (an IndexError if there are fewer rows)
+            out = {name: cols[j] for j, name in enumerate(self.names)}
         for name, value in self.fixed.items():
             out[name] = np.full(cols.shape[1], value)
         return out
 
-    def internal(self, values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Card units → internal units (e.g. degrees → radians), per `ParameterInfo.to_internal`."""
-        out = {}
-        for name, v in values.items():
-            f = self._factors.get(name, 1.0)
-            out[name] = v * f if f != 1.0 else v
+    def internal(self, values: Mapping[str, np.ndarray], into: dict | None = None) -> dict[str, np.ndarray]:
+        """Card units → internal units (e.g. degrees → radians), per `ParameterInfo.to_internal` (only the
+        parameters with a factor ≠ 1 are converted; the others are the same arrays). `into`: the dict to fill
+        (e.g. a globalfit.likelihood.Batch), by default a new one."""
+        out = {} if into is None else into
+        out.update(values)
+        for name, f in self._scaled:
+            if name in out:
+                out[name] = out[name] * f
         return out
 
     def periodic_indices(self) -> list[int]:

@@ -9,6 +9,7 @@ import numpy as np
 from globalfit import likelihood as registry
 from globalfit.card import Card, model_graph
 from globalfit.errors import LikelihoodNaNError
+from globalfit.likelihood import Batch
 from globalfit.params import ParameterSpace
 
 _HEAP_TUNED: bool | None = None  # None: not tried yet
@@ -73,6 +74,12 @@ class Posterior:
 
     `log_prob(θ)` (for MCMC) and `log_likelihood(θ)` with `prior_transform(u)` (for nested sampling) are
     vectorized over the rows of θ; `evaluate(θ)` returns every intermediate for storage and reports.
+
+    Hot path: samplers call log_likelihood/log_prob with batches of tens of points, where fixed per-call cost
+    dominates. So the plan's providers are bound to the model options once (QuantityGraph.compile), parameter
+    unit conversions are precomputed (ParameterSpace), log_likelihood/log_prob form only the per-plugin log L and
+    their sum (no Evaluation, no card-unit quantities), and the plugins of one batch share work through the
+    batch's memo (globalfit.likelihood.Batch, shared).
     """
 
     def __init__(self, card: Card):
@@ -88,6 +95,7 @@ class Posterior:
             targets["derived"] = card.derived
         optional = {name: plugin.optional for name, plugin in self.plugins.items()}
         self.plan = self.model.plan(targets, card.params, optional)
+        self._steps = self.model.compile(self.plan)  # the plan with the model options bound, run per batch
         self.derived = [o for step in self.plan.steps for o in step.outputs]
         self._card_factor = {k: card.catalogue[k].to_internal for k in self.derived
                              if k in card.catalogue and card.catalogue[k].to_internal != 1.0}
@@ -119,28 +127,37 @@ class Posterior:
         params = self.space.values_columns(cols)
         if logprior is None:
             logprior = self.space.log_prior_columns(cols)
-        with np.errstate(all="ignore"):  # outside-domain points may produce inf/nan; they are masked below
-            q, valid = self.model.evaluate(self.plan, self.space.internal(params))
-            loglike = {name: self._call(name, plugin, q, valid, params) for name, plugin in self.plugins.items()}
+        q, valid, loglike = self._loglikes(params)
         # a derived quantity that is a parameter in other models (e.g. alpha21, dm3lsq, m_lightest with a
         # texture) is reported in card units, like the parameter, so chains of different models compare
         quantities = {k: q[k] / self._card_factor[k] if k in self._card_factor else q[k] for k in self.derived}
         return Evaluation(params, quantities, loglike, logprior, valid)
 
-    def _call(self, name, plugin, q, valid, params) -> np.ndarray:
+    def _loglikes(self, params: dict[str, np.ndarray]) -> tuple[Batch, np.ndarray, dict[str, np.ndarray]]:
+        """(the batch's parameters and quantities in internal units, in-domain mask, log L per plugin) for the
+        parameters `params` (card units, arrays (n,))."""
+        q = self.space.internal(params, into=Batch())
+        with np.errstate(all="ignore"):  # outside-domain points may produce inf/nan; they are masked below
+            valid = self.model.run(self._steps, q)
+            all_valid = bool(valid.all())
+            loglike = {name: self._call(name, plugin, q, valid, all_valid, params)
+                       for name, plugin in self.plugins.items()}
+        return q, valid, loglike
+
+    def _call(self, name, plugin, q, valid, all_valid, params) -> np.ndarray:
         n = len(valid)
         out = np.asarray(plugin.loglike(q), dtype=float)
         if out.shape != (n,):
             out = np.broadcast_to(out, (n,)).copy() if out.size in (1, n) else out
             if out.shape != (n,):
                 raise LikelihoodNaNError(f"likelihood '{name}' returned shape {out.shape} for a batch of {n} points")
-        top = out.max() if n else 0.0  # NaN if any is NaN: one pass instead of two for the usual case
+        top = np.maximum.reduce(out) if n else 0.0  # NaN if any is NaN: one pass instead of two for the usual case
         if (top != top or top == np.inf) and (bad := valid & (np.isnan(out) | (out == np.inf))).any():
             i = int(np.flatnonzero(bad)[0])
             point = {k: float(v[i]) for k, v in params.items()}
             raise LikelihoodNaNError(f"likelihood '{name}' returned {out[i]} at {point}; a plugin must return a "
                                      "finite log L or −inf (this is a bug in the plugin)")
-        return out if valid.all() else np.where(valid, out, -np.inf)
+        return out if all_valid else np.where(valid, out, -np.inf)
 
     def _support(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(θ as a 2-d float array, its columns (d, n), log prior)."""
@@ -148,38 +165,45 @@ class Posterior:
         cols = self.space.columns(theta)
         return theta, cols, self.space.log_prior_columns(cols)
 
+    def _loglike_total(self, cols: np.ndarray) -> np.ndarray:
+        """Σ log L (−inf outside the model's domain) at the points of the columns (d, n) of θ, all inside the
+        prior; counts them in ncall and n_outside. What Evaluation.loglike_total gives, without the Evaluation."""
+        self.ncall += cols.shape[1]
+        if cols.shape[0] != self.ndim:
+            raise ValueError(f"θ has {cols.shape[0]} columns; the card samples {self.ndim}: {self.names}")
+        _, valid, loglike = self._loglikes(self.space.values_columns(cols))
+        all_valid = bool(valid.all())
+        if not all_valid:
+            self.n_outside += int((~valid).sum())
+        total = np.zeros(len(valid))
+        for v in loglike.values():
+            total += v
+        return total if all_valid else np.where(valid, total, -np.inf)
+
     def log_prob(self, theta: np.ndarray) -> np.ndarray:
         """log prior + Σ log L, shape (n,); −inf outside the prior support or the model's domain."""
         theta, cols, lp = self._support(theta)
         ok = np.isfinite(lp)
         if ok.all() and len(ok):  # the usual case: no copies of the inside points
-            self.ncall += len(ok)
-            ev = self.evaluate(theta, lp, columns=cols)
-            self.n_outside += int((~ev.in_domain).sum())
-            return lp + ev.loglike_total
+            return lp + self._loglike_total(cols)
         out = np.full(theta.shape[0], -np.inf)
         if ok.any():
-            self.ncall += int(ok.sum())
-            ev = self.evaluate(theta[ok], lp[ok])
-            self.n_outside += int((~ev.in_domain).sum())
-            out[ok] = lp[ok] + ev.loglike_total
+            out[ok] = lp[ok] + self._loglike_total(self.space.columns(theta[ok]))
         return out
 
     def log_likelihood(self, theta: np.ndarray) -> np.ndarray:
         """Σ log L, shape (n,), for points inside the prior support (nested sampling); −inf elsewhere."""
-        theta, cols, lp = self._support(theta)
+        theta = np.atleast_2d(np.asarray(theta, dtype=float))
+        cols = self.space.columns(theta)
+        if self.space.all_inside(cols):  # the usual case: no log prior needed
+            return self._loglike_total(cols)
+        lp = self.space.log_prior_columns(cols)
         ok = np.isfinite(lp)
         if ok.all() and len(ok):
-            self.ncall += len(ok)
-            ev = self.evaluate(theta, lp, columns=cols)
-            self.n_outside += int((~ev.in_domain).sum())
-            return ev.loglike_total
+            return self._loglike_total(cols)
         out = np.full(theta.shape[0], -np.inf)
         if ok.any():
-            self.ncall += int(ok.sum())
-            ev = self.evaluate(theta[ok], lp[ok])
-            self.n_outside += int((~ev.in_domain).sum())
-            out[ok] = ev.loglike_total
+            out[ok] = self._loglike_total(self.space.columns(theta[ok]))
         return out
 
     def data_sources(self) -> dict[str, dict]:

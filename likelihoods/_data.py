@@ -1,4 +1,5 @@
-"""Validated reading of catalogued data files for the plugins.
+"""Validated reading of catalogued data files for the plugins, and inputs the plugins share (float arrays of a
+batch; the Z′ branching ratios and muon signal computed once per batch).
 
 The checksum in a data catalog (data/<experiment>/catalog.yaml) only says that a file is the catalogued one;
 these helpers check that its contents are what the loader needs, and raise DataError naming the file, the key
@@ -15,6 +16,8 @@ import numpy as np
 
 from globalfit import catalog
 from globalfit.errors import DataError
+from globalfit.likelihood import batch_call
+from globalfit.physics import zprime_decays
 
 
 def text_lines(rel: str) -> tuple[Any, list[str]]:
@@ -176,3 +179,39 @@ def scalar_inputs(q, names: tuple[str, ...]) -> tuple[np.ndarray, dict[str, np.n
     for k, a in arrs.items():
         ok &= np.isfinite(a) & ((a > 0) if k.startswith("m_") else (a >= 0) if k == "tan_beta" else True)
     return ok, {k: np.where(ok, v, 1.0 if k.startswith("m_") else 0.0) for k, v in arrs.items()}
+
+
+def float_arrays(*xs: Any) -> tuple[np.ndarray, ...]:
+    """The arguments as float arrays of one shape (np.broadcast_arrays of np.asarray(x, dtype=float)); float
+    arrays of one shape are returned as they are (the usual case on a batch, without the cost of broadcasting)."""
+    arrs = [np.asarray(x, dtype=float) for x in xs]
+    shape = arrs[0].shape
+    if all(a.shape == shape for a in arrs):
+        return tuple(arrs)
+    return tuple(np.broadcast_arrays(*arrs))
+
+
+# ------------------------------------------------------------------------------- Z′ quantities shared per batch
+#: the induced couplings the Z′ widths read, in the order of zprime_decays.branching_ratios' arguments
+ZP_COUPLINGS = ("gv_e", "ga_e", "g_nue", "gv_u", "gv_d")
+ZP_WIDTH_INPUTS = ("m_zp", "g_zp", *ZP_COUPLINGS)
+
+
+def zp_branching_ratios(q: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """zprime_decays.branching_ratios(m_zp, g_zp, gv_e, ga_e, g_nue, gv_u, gv_d) at the batch q (every point valid;
+    as float arrays), computed once per batch for all plugins (globalfit.likelihood.batch_call). Shared: do not
+    modify it."""
+    return batch_call(q, zprime_decays.branching_ratios, ZP_WIDTH_INPUTS)
+
+
+def muon_signal_g2(q: Mapping[str, np.ndarray], channel: str) -> np.ndarray:
+    """zprime_decays.muon_signal_g2(m_zp, g_zp, channel, **couplings) at the batch q (every point valid), with its
+    default reference (the pure L_μ − L_τ branching ratio), from branching ratios computed once per batch
+    (zp_branching_ratios; the reference too): the operations of muon_signal_g2 in its order, so the same values."""
+    g, gv_e, ga_e = (np.asarray(q[k], dtype=float) for k in ("g_zp", "gv_e", "ga_e"))
+    br = zp_branching_ratios(q)[channel]
+    ref = batch_call(q, zprime_decays.br_lmu_ltau, ("m_zp",))[channel]
+    coupling = (g + gv_e) ** 2 + np.square(ga_e)
+    has = ref > 0
+    return np.where(has, coupling * br / np.where(has, ref, 1.0), 0.0)
+

@@ -30,6 +30,7 @@ from globalfit.errors import DataError, GlobalfitError
 from globalfit.likelihood import Likelihood
 from globalfit.limits import LimitCurve, limit_dchi2, upper_limit_loglike
 from globalfit.physics import zprime_decays
+from likelihoods._data import muon_signal_g2
 from likelihoods.na62.likelihood import dataset_file, read_limit_csv
 
 CL = 0.90
@@ -82,6 +83,10 @@ class BaBar4Mu(Likelihood):
         couplings = {k: np.asarray(q[k], dtype=float) for k in self.induced if k in q}
         if len(couplings) == len(self.induced):
             ok = ok & np.all([np.isfinite(c) for c in couplings.values()], axis=0)
+        if ok.all():  # every point valid (the usual case): the batch's arrays; BRs shared with other plugins
+            x = muon_signal_g2(q, "mumu") if len(couplings) == len(self.induced) else g**2
+            ll = upper_limit_loglike(x, self.g_limit(m) ** 2, CL, self.limit_shape)
+            return np.where(ok, ll + 0.0, -np.inf)
         m_safe, g_safe = np.where(ok, m, 1.0), np.where(ok, g, 0.0)
         if len(couplings) == len(self.induced):  # the model's BR(Z′ → μμ), e.g. with Z′ → e⁺e⁻ (free ε)
             x = zprime_decays.muon_signal_g2(m_safe, g_safe, "mumu",

@@ -40,7 +40,7 @@ from globalfit import catalog
 from globalfit.errors import DataError
 from globalfit.likelihood import Likelihood
 from globalfit.physics import nue_scattering
-from likelihoods._data import items, number, text, value
+from likelihoods._data import float_arrays, items, number, text, value
 
 # NuFIT 5.3, normal ordering, best fit (Esteban et al., JHEP 09 (2020) 178; www.nu-fit.org): used when the
 # model does not sample the oscillation parameters. δ in radians, Δm²21 in eV².
@@ -94,7 +94,7 @@ class Borexino(Likelihood):
 
     def loglike(self, q, method: str = "table"):
         names = self.requires + tuple(k for k in self.optional if k in q)
-        arrs = dict(zip(names, np.broadcast_arrays(*(np.asarray(q[k], dtype=float) for k in names))))
+        arrs = dict(zip(names, float_arrays(*(q[k] for k in names))))
         ok = np.isfinite(arrs["m_zp"]) & (arrs["m_zp"] > 0)
         for k in names[1:]:
             ok &= np.isfinite(arrs[k])

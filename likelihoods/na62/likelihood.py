@@ -41,7 +41,7 @@ from globalfit.errors import DataError, GlobalfitError
 from globalfit.likelihood import Likelihood
 from globalfit.limits import LimitCurve, limit_dchi2, upper_limit_loglike
 from globalfit.physics import kaon
-from likelihoods._data import data_lines, numeric_rows, text_lines
+from likelihoods._data import data_lines, numeric_rows, text_lines, zp_branching_ratios
 
 PI0_GAP = (0.110, 0.154)  # GeV: no limit (K⁺ → π⁺π⁰ background region; likelihoods/na62/NOTES.md)
 M_ZERO = 1.0e-6  # GeV: position of the curves' m_X = 0 point on the log-mass grid
@@ -125,6 +125,16 @@ class NA62(Likelihood):
             return br * kaon.br_zp_invisible(m, q["g_zp"], *(q[k] for k in self.optional))
         return br * kaon.br_zp_invisible(m)
 
+    def _signal_all_valid(self, q, m: np.ndarray, d: np.ndarray, tb: np.ndarray, mh: np.ndarray,
+                          couplings: bool) -> np.ndarray:
+        """`signal` at the batch q with every point valid (m, d, tb, mh: its m_zp, delta_zzp, tan_beta, m_hpm as float
+        arrays): BR(Z′→νν̄) with the couplings is the "invisible" of the branching ratios the plugins of the batch
+        share (likelihoods._data.zp_branching_ratios; kaon.br_zp_invisible computes the same)."""
+        br = kaon.br_k_to_pi_zp(m, d, tb, mh, self.m_t)
+        if couplings:
+            return br * zp_branching_ratios(q)["invisible"]
+        return br * kaon.br_zp_invisible(m)
+
     def exclusion_dchi2(self, cl: float) -> float:
         """On the published curve at its own CL (globalfit.limits.limit_dchi2)."""
         return limit_dchi2(cl, self.limit_shape)
@@ -138,6 +148,10 @@ class NA62(Likelihood):
             ok = ok & np.all([np.isfinite(c) for c in couplings.values()], axis=0)
         else:
             couplings = {}
+        if ok.all():  # every point valid (the usual case): the batch's arrays; BRs shared with other plugins
+            x = self._signal_all_valid(q, m, d, tb, mh, bool(couplings))
+            ll = upper_limit_loglike(x, self.br_limit(m), CL, self.limit_shape)
+            return np.where(ok, ll + 0.0, -np.inf)
         safe = {"m_zp": np.where(ok, m, 1.0), "g_zp": np.where(ok, g, 0.0), "delta_zzp": np.where(ok, d, 0.0),
                 "tan_beta": np.where(ok, tb, 0.0), "m_hpm": np.where(ok, mh, 300.0),
                 **{k: np.where(ok, c, 0.0) for k, c in couplings.items()}}

@@ -15,7 +15,9 @@ the release grids: exact at the nodes, never below a table's minimum, continuous
 cubic, globalfit.grids order=3, finds a minimum between nodes better — sin²θ12 = 0.303 in 5.2 between the nodes 0.300
 and 0.305 — but undershoots the minimum by up to 0.04 next to an asymmetric one, giving Δχ² < 0; cutting that off
 creates a likelihood plateau on which nested sampling's bounding ellipsoids fail. Between nodes the linear χ² is above
-the true one by at most h²χ''/8 ≈ 0.04, h the grid step.) δ_CP is periodic. Outside the tabulated box the χ² at the
+the true one by at most h²χ''/8 ≈ 0.04, h the grid step.) The three tables of an ordering are evaluated together
+(globalfit.grids.MultilinearSet: the cells along all six axes located in one pass, bit-identical to each table on its
+own), and a batch of one ordering without selecting points. δ_CP is periodic. Outside the tabulated box the χ² at the
 nearest box point is increased by 10⁴ × (distance in units of the box span)²: large, finite, growing with the
 distance.
 
@@ -39,9 +41,9 @@ import lzma
 import numpy as np
 
 from globalfit.errors import DataError
-from globalfit.grids import GridInterpolator, unpack
+from globalfit.grids import GridInterpolator, MultilinearSet, unpack
 from globalfit.likelihood import Likelihood
-from likelihoods._data import BYTES, TEXT, increasing, load_npz
+from likelihoods._data import BYTES, TEXT, float_arrays, increasing, load_npz
 
 OUTSIDE_PENALTY = 1.0e4
 
@@ -77,13 +79,22 @@ class _OrderingTables:
                             f"{len(axes['1d'][0])}")
         self.t1 = GridInterpolator(axes["1d"], chi2_1d, order=1)
         self.offset = d[f"{o}_offset"]
+        self.grids = MultilinearSet([self.t3, self.t2, self.t1])  # one cell location for the three tables
 
     def chi2(self, s12sq, s13sq, s23sq, dcp_deg, dm21sq, dm3lsq) -> np.ndarray:
+        """χ² at points given as arrays (δ_CP in degrees in [−180°, 180°], Δm² in eV²)."""
         log_dm21 = np.log10(np.maximum(dm21sq, 1e-30))
-        chi = (self.t3(s23sq, dm3lsq, dcp_deg) + self.t2(s12sq, log_dm21) - self.offset
-               + self.t1(s13sq) - self.offset)
-        dist2 = (self.t3.distance(s23sq, dm3lsq, dcp_deg) ** 2 + self.t2.distance(s12sq, log_dm21) ** 2
-                 + self.t1.distance(s13sq) ** 2)
+        rows = float_arrays(s23sq, dm3lsq, dcp_deg, s12sq, log_dm21, s13sq)
+        return self.chi2_at(np.array([x.reshape(-1) for x in rows])).reshape(rows[0].shape)
+
+    def chi2_at(self, coords: np.ndarray) -> np.ndarray:
+        """χ² at coords (6, n): the rows of COORDINATES (what the three tables read, in their order)."""
+        (t3, t2, t1), inside = self.grids.evaluate(coords)
+        chi = t3 + t2 - self.offset + t1 - self.offset
+        if inside:  # the outside penalty is 0 everywhere (+ 0.0 as chi + 10⁴·0 would)
+            return chi + 0.0
+        dist2 = (self.t3.distance(*coords[0:3]) ** 2 + self.t2.distance(*coords[3:5]) ** 2
+                 + self.t1.distance(coords[5]) ** 2)
         return chi + OUTSIDE_PENALTY * dist2
 
 
@@ -111,6 +122,22 @@ class _Projections1D:
         chi = self.offset + sum(t(x) - self.offset for t, x in zip(self.tables, coords))
         dist2 = sum(t.distance(x) ** 2 for t, x in zip(self.tables, coords))
         return chi + OUTSIDE_PENALTY * dist2
+
+
+#: the rows of the coordinate array of one batch: the axes of the 3-D, 2-D and 1-D tables in turn
+COORDINATES = ("s23sq", "dm3lsq", "dcp_deg", "s12sq", "log10dm21sq", "s13sq")
+
+
+def _coordinates(s12sq, s13sq, s23sq, delta_rad, dm21sq, dm3lsq) -> np.ndarray:
+    """The table coordinates (COORDINATES, n) of points given as float arrays of one shape: δ_CP in degrees
+    mapped to [−180°, 180°], log10 Δm²21 (Δm²21 floored at 1e−30 eV²)."""
+    dcp = np.degrees(delta_rad.reshape(-1))  # mod(degrees(δ) + 180, 360) − 180, in place
+    dcp += 180.0
+    np.mod(dcp, 360.0, out=dcp)
+    dcp -= 180.0
+    log_dm21 = np.maximum(dm21sq.reshape(-1), 1e-30)
+    np.log10(log_dm21, out=log_dm21)
+    return np.array([s23sq.reshape(-1), dm3lsq.reshape(-1), dcp, s12sq.reshape(-1), log_dm21, s13sq.reshape(-1)])
 
 
 class NuFIT(Likelihood):
@@ -141,18 +168,30 @@ class NuFIT(Likelihood):
     def chi2(self, s12sq, s13sq, s23sq, delta_rad, dm21sq, dm3lsq) -> np.ndarray:
         """χ² for arrays of points; δ_CP in radians, mass-squared differences in eV² (+inf for an IO point of a
         1-D projection dataset)."""
-        s12sq, s13sq, s23sq, delta_rad, dm21sq, dm3lsq = np.broadcast_arrays(
-            *(np.asarray(x, dtype=float) for x in (s12sq, s13sq, s23sq, delta_rad, dm21sq, dm3lsq)))
+        s12sq, s13sq, s23sq, delta_rad, dm21sq, dm3lsq = float_arrays(s12sq, s13sq, s23sq, delta_rad, dm21sq, dm3lsq)
+        if self.projection:
+            return self._chi2_projections(s12sq, s13sq, s23sq, delta_rad, dm21sq, dm3lsq)
+        coords = _coordinates(s12sq, s13sq, s23sq, delta_rad, dm21sq, dm3lsq)
+        # the ordering of a point is the sign of Δm²3ℓ (NO where NaN); a batch of one ordering (the usual case) is
+        # evaluated without selecting points
+        if not coords.shape[1] or not np.fmin.reduce(coords[1]) < 0:  # no point with Δm²3ℓ < 0
+            return self.tables["NO"].chi2_at(coords).reshape(s12sq.shape)
+        io = coords[1] < 0
+        if io.all():
+            return self.tables["IO"].chi2_at(coords).reshape(s12sq.shape)
+        out = np.empty(io.shape)
+        for o, sel in (("NO", ~io), ("IO", io)):
+            out[sel] = self.tables[o].chi2_at(coords[:, sel])
+        return out.reshape(s12sq.shape)
+
+    def _chi2_projections(self, s12sq, s13sq, s23sq, delta_rad, dm21sq, dm3lsq) -> np.ndarray:
+        """chi2 of a 1-D projection dataset: NO points from the six projections, +inf at IO points."""
         dcp = np.mod(np.degrees(delta_rad) + 180.0, 360.0) - 180.0  # the tables' range [−180°, 180°]
         out = np.empty(s12sq.shape)
         io = dm3lsq < 0
-        parts = (("NO", ~io), ("IO", io))
-        if self.projection:  # normal ordering only: no χ² for an IO point (module docstring)
-            out[io] = np.inf
-            parts = parts[:1]
-        for o, sel in parts:
-            if sel.any():
-                out[sel] = self.tables[o].chi2(s12sq[sel], s13sq[sel], s23sq[sel], dcp[sel], dm21sq[sel], dm3lsq[sel])
+        out[io] = np.inf
+        if (no := ~io).any():
+            out[no] = self.tables["NO"].chi2(s12sq[no], s13sq[no], s23sq[no], dcp[no], dm21sq[no], dm3lsq[no])
         return out
 
     def loglike(self, q):

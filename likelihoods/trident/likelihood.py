@@ -58,6 +58,8 @@ def ratio_at(table: CoefficientTable, q) -> tuple[np.ndarray, np.ndarray]:
         g2 = np.asarray(q["trident_g2"], dtype=float)
         ok = ok & np.isfinite(g2)
         r = table.ratio_y2(np.where(ok, m, 1.0), np.where(ok, g2, 0.0) / 1e-6)
+    elif ok.all():  # every point valid (the usual case): nothing to mask
+        r = table.ratio(m, g)
     else:
         r = table.ratio(np.where(ok, m, 1.0), np.where(ok, g, 0.0))
     return r, ok

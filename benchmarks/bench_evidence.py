@@ -1,15 +1,19 @@
 """Evidence accuracy and error honesty on problems with a known ln Z (globalfit/samplers/problems.py): for each problem
 and engine, over N seeds, the bias of ln Z, the scatter over seeds, the mean reported error and their ratio (honest:
-within a factor 1.5), and the CPU time per run. Figures are printed, never asserted.
+within a factor 1.5), and the CPU time per run. Figures are printed, never asserted. Each engine runs through the
+framework's own driver (globalfit.samplers.run on a card), so its reported error is exactly what a run stores.
 
-    python benchmarks/bench_evidence.py [--seeds 10] [--engines dynesty,ultranest,nautilus] [--problems gauss2,gauss5]
-                                        [--nlive 500] [--smoke]
+    python benchmarks/bench_evidence.py [--seeds 10] [--engines dynesty,ultranest,nautilus | all]
+                                        [--problems gauss2,gauss5] [--nlive N] [--json FILE] [--smoke]
 
+--nlive: live points for every engine (default per engine: dynesty 500, UltraNest 400, nautilus 1000).
+--json: also write every run (ln Z, reported error, the engine's scalar statistics, CPU) to FILE.
 --smoke: 2 seeds, 2 problems, small settings (checks that the script runs; its figures mean nothing).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import sys
@@ -23,6 +27,10 @@ from globalfit.card import load_card
 from globalfit.posterior import Posterior
 from globalfit.samplers import problems
 
+ENGINES = ("dynesty", "ultranest", "nautilus")
+#: live points per engine when --nlive is not given
+DEFAULT_NLIVE = {"dynesty": 500, "ultranest": 400, "nautilus": 1000}
+
 
 def sampler_settings(engine: str, nlive: int) -> dict:
     """The card's sampler block for `engine` with `nlive` live points."""
@@ -31,48 +39,74 @@ def sampler_settings(engine: str, nlive: int) -> dict:
     return {"name": engine, "progress": False, engine: blocks[engine]}
 
 
-def measure(problem, engine: str, seeds: int, nlive: int) -> dict:
+def run_seeds(problem, engine: str, seeds: int, nlive: int) -> list[dict]:
+    """One record per seed: ln Z − ln Z true, the reported error, the engine's own error and statistics, CPU."""
     cls = problems.plugin(problem)
     registry.register(cls)
     try:
-        rows = []
-        for seed in range(seeds):
-            card = load_card(problems.card(problem, sampler_settings(engine, nlive), seed=seed + 1))
+        records = []
+        for seed in range(1, seeds + 1):
+            card = load_card(problems.card(problem, sampler_settings(engine, nlive), seed=seed))
             t0 = time.process_time()
             res = samplers.run(Posterior(card), card.sampler, card.seed, progress=False)
             cpu = time.process_time() - t0
-            err = res.stats.get("logzerr_reported", res.logzerr)
-            rows.append((res.logz - problem.logz, err, res.logzerr, cpu, res.ncall))
+            stats = {k: v for k, v in res.stats.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+            records.append({"seed": seed, "bias": res.logz - problem.logz,
+                            "reported": float(res.stats.get("logzerr_reported", res.logzerr)),
+                            "own": float(res.logzerr), "cpu": cpu, "ncall": res.ncall, "stats": stats})
     finally:
         registry.unregister(cls.name)
-    r = np.array(rows)
-    scatter = float(r[:, 0].std(ddof=1)) if seeds > 1 else float("nan")
-    return {"bias": float(r[:, 0].mean()), "scatter": scatter, "reported": float(r[:, 1].mean()),
-            "own": float(r[:, 2].mean()), "ratio": float(r[:, 1].mean() / scatter), "cpu": float(r[:, 3].mean()),
-            "ncall": float(r[:, 4].mean())}
+    return records
+
+
+def summarise(records: list[dict]) -> dict:
+    """Bias, scatter over seeds, mean reported and own errors, their ratio to the scatter, CPU and calls per run."""
+    bias = np.array([r["bias"] for r in records])
+    scatter = float(bias.std(ddof=1)) if len(bias) > 1 else float("nan")
+    reported = float(np.mean([r["reported"] for r in records]))
+    return {"bias": float(bias.mean()), "scatter": scatter, "reported": reported,
+            "own": float(np.mean([r["own"] for r in records])), "ratio": reported / scatter,
+            "cpu": float(np.mean([r["cpu"] for r in records])), "ncall": float(np.mean([r["ncall"] for r in records]))}
+
+
+def measure(problem, engine: str, seeds: int, nlive: int) -> dict:
+    return summarise(run_seeds(problem, engine, seeds, nlive))
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seeds", type=int, default=10)
-    ap.add_argument("--engines", default="dynesty")
+    ap.add_argument("--engines", default="dynesty", help="comma-separated, or 'all' (dynesty, ultranest, nautilus)")
     ap.add_argument("--problems", default=",".join(p.name for p in problems.standard()))
-    ap.add_argument("--nlive", type=int, default=500)
+    ap.add_argument("--nlive", type=int, default=None, help="live points for every engine (default: per engine)")
+    ap.add_argument("--json", help="write every run's record to this file")
     ap.add_argument("--smoke", action="store_true")
     args = ap.parse_args(argv)
     if args.smoke:
         args.seeds, args.nlive, args.problems = 2, 60, "gauss2,banana2"
+    engines = list(ENGINES) if args.engines == "all" else args.engines.split(",")
+    unknown = [e for e in engines if e not in ENGINES]
+    if unknown:
+        ap.error(f"unknown engine(s) {', '.join(unknown)}; choose from {', '.join(ENGINES)} or all")
     chosen = [p for p in problems.standard() if p.name in args.problems.split(",")]
+    live = {e: args.nlive or DEFAULT_NLIVE[e] for e in engines}
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores; python {platform.python_version()}; "
-          f"{args.seeds} seeds, {args.nlive} live points")
+          f"{args.seeds} seeds; live points " + ", ".join(f"{e} {n}" for e, n in live.items()))
     print(f"{'problem':<10} {'engine':<10} {'ln Z true':>10} {'bias':>8} {'scatter':>8} {'reported':>9} "
           f"{'ratio':>6} {'own':>7} {'CPU/run':>8} {'calls':>9}")
+    dump = []
     for problem in chosen:
-        for engine in args.engines.split(","):
-            m = measure(problem, engine, args.seeds, args.nlive)
+        for engine in engines:
+            records = run_seeds(problem, engine, args.seeds, live[engine])
+            m = summarise(records)
+            dump.append({"problem": problem.name, "engine": engine, "logz_true": problem.logz, "nlive": live[engine],
+                         **m, "runs": records})
             print(f"{problem.name:<10} {engine:<10} {problem.logz:>10.3f} {m['bias']:>+8.3f} {m['scatter']:>8.3f} "
                   f"{m['reported']:>9.3f} {m['ratio']:>6.2f} {m['own']:>7.3f} {m['cpu']:>7.2f}s {m['ncall']:>9.0f}",
                   flush=True)
+            if args.json:
+                with open(args.json, "w", encoding="utf-8") as f:
+                    json.dump(dump, f, indent=1)
     print("ratio = mean reported error / scatter over seeds (honest: 0.67–1.5; the scatter of N seeds is itself "
           "uncertain by ≈ 1/√(2(N−1)), 24% for 10 seeds); own = the engine's single-run error")
     return 0

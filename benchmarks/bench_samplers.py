@@ -1,21 +1,29 @@
-"""Sampler-level speed figures (printed, never asserted):
+"""Evidence at the speed of the likelihood: the five sampler goals, with dynesty, UltraNest and nautilus measured in
+the same run as globalfit's lockstep sampler. CPU seconds of this process (one core); printed, never asserted.
 
-(b) wall time of examples/ordering.yaml (both orderings × two m_lightest priors) with dynesty and with
-    emcee, 2 variants at a time on 2 cores;
-(c) framework overhead: globalfit's dynesty run of a card against a bare dynesty run on the same
-    per-point log-likelihood function and settings (globalfit with its vectorized batches, and with
-    batch = 1, i.e. the same serial evaluation as the bare call);
-(d) MPI speed-up at 2 ranks on a deliberately expensive likelihood (1 ms per batch call + 0.2 ms per point).
+  goal 1  the 9-D ordering posterior (examples/ordering.yaml, NO-log) with `sampler: auto, target_dlnz: 0.1`: ln Z over
+          the seeds, its real error (scatter), CPU and calls per run, the likelihood-only time (calls / large-batch
+          points per second) and the ratio; examples/ordering.yaml (4 runs, --jobs 2) end to end, wall time.
+  goal 2  honest errors: reported ln Z error / scatter over seeds, per engine, on problems with a known evidence
+          (globalfit/samplers/problems.py).
+  goal 3  the joint posterior at batch 64 against large batches (points per second).
+  goal 4  CPU from the start of `globalfit run` to its "sampling" line.
+  goal 5  CPU at equal real accuracy on the 2-D Z′ fit (examples/zprime.yaml), the 9-D ordering posterior and a 12-D
+          correlated Gaussian: CPU per run × (scatter / 0.1)², the cost of a real ln Z error of 0.1 (the error of
+          nested sampling falls as 1/√n_live while the cost grows as n_live).
 
-    python benchmarks/bench_samplers.py [--quick] [--smoke]
+    python benchmarks/bench_samplers.py [--seeds 5] [--goals 1,2,3,4,5] [--engines lockstep,dynesty,ultranest,nautilus]
+                                        [--quick] [--smoke]
 
---smoke shrinks every setting (live points, steps) so that the script runs in seconds: its figures then mean
-nothing; the README's test uses it to check that the script still runs.
+--quick: 3 seeds, goal 2 on one problem, nautilus left out of goal 5's 9-D row (3 seeds there otherwise: ≈ 150 s CPU
+per run). --smoke shrinks every setting so that
+the script runs in seconds (its figures then mean nothing; the README's test uses it).
 """
 from __future__ import annotations
 
 import argparse
-import shutil
+import copy
+import os
 import subprocess
 import sys
 import tempfile
@@ -26,147 +34,223 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_batch import throughput  # noqa: E402
+
+from globalfit import likelihood as registry  # noqa: E402
+from globalfit import samplers, yamlio  # noqa: E402
+from globalfit.card import load_card  # noqa: E402
+from globalfit.posterior import Posterior  # noqa: E402
+from globalfit.samplers import problems  # noqa: E402
+
+TARGET = 0.1  # ln Z error the goals are stated for
+ENGINES = ("lockstep", "dynesty", "ultranest", "nautilus")
+SMOKE = False
 
 
-def _time(cmd: list[str], cwd: Path) -> float:
+def engine_block(engine: str, scale: float = 1.0) -> dict:
+    """Each engine's card settings (live points × scale): globalfit's defaults; nautilus with 1000 live points."""
+    n = max(int(round(scale * {"lockstep": 500, "dynesty": 500, "ultranest": 400, "nautilus": 1000}[engine])), 20)
+    if SMOKE:
+        n = {"lockstep": 40, "dynesty": 40, "ultranest": 40, "nautilus": 100}[engine]
+    blocks = {"lockstep": {"nlive": n}, "dynesty": {"nlive": n, "dlogz": 0.5 if SMOKE else 0.1},
+              "ultranest": {"min_num_live_points": n, **({"max_ncalls": 20000} if SMOKE else {})},
+              "nautilus": {"n_live": n, **({"n_eff": 200, "n_networks": 1} if SMOKE else {})}}
+    return {"name": engine, "progress": False, engine: blocks[engine]}
+
+
+def base_card(name: str) -> dict:
+    raw = yamlio.load(ROOT / "examples" / name)
+    return {k: v for k, v in raw.items() if k not in ("variants", "compare")}
+
+
+def run_seeds(raw: dict, sampler: dict, seeds: int) -> list[dict]:
+    """One record per seed (1 … seeds): ln Z, reported error, calls, CPU of the sampling."""
+    out = []
+    for seed in range(1, seeds + 1):
+        card = load_card({**copy.deepcopy(raw), "sampler": sampler, "seed": seed})
+        post = Posterior(card)
+        t0 = time.process_time()
+        res = samplers.run(post, card.sampler, card.seed, progress=False)
+        out.append({"logz": res.logz, "err": float(res.stats.get("logzerr_reported", res.logzerr)),
+                    "ncall": res.ncall, "cpu": time.process_time() - t0})
+    return out
+
+
+def summary(records: list[dict]) -> dict:
+    z = np.array([r["logz"] for r in records])
+    return {"logz": float(z.mean()), "scatter": float(z.std(ddof=1)) if len(z) > 1 else float("nan"),
+            "err": float(np.mean([r["err"] for r in records])), "ncall": float(np.mean([r["ncall"] for r in records])),
+            "cpu": float(np.mean([r["cpu"] for r in records]))}
+
+
+def large_batch_rate(raw: dict) -> float:
+    post = Posterior(load_card(raw))
+    return throughput(post, 100_000 if not SMOKE else 2000, 400_000 if not SMOKE else 4000, np.random.default_rng(0))
+
+
+# ------------------------------------------------------------------------------------------------------ goals
+def goal1(seeds: int, tmp: Path) -> None:
+    print(f"goal 1 — 9-D evidence (ordering NO-log) with sampler auto, target_dlnz {TARGET}: real error ≤ 0.1 in ≤ 10× "
+          "the likelihood-only time")
+    raw = base_card("ordering.yaml")
+    sampler = {"name": "auto", "progress": False, "target_dlnz": 1.0 if SMOKE else TARGET}
+    s = summary(run_seeds(raw, sampler, seeds))
+    rate = large_batch_rate(raw)
+    limit = s["ncall"] / rate
+    print(f"    ln Z {s['logz']:.3f}, scatter over {seeds} seeds {s['scatter']:.3f}, reported {s['err']:.3f}; "
+          f"{s['ncall']:.0f} calls, {s['cpu']:.2f} s CPU per run")
+    print(f"    likelihood only: {s['ncall']:.0f} calls / {rate:.3g} points/s = {limit:.3f} s → run/limit = "
+          f"{s['cpu'] / limit:.1f}×")
+    cmd = [sys.executable, "-m", "globalfit", "run", str(ROOT / "examples" / "ordering.yaml"), "--jobs", "2",
+           "--no-progress", "--set", f"output={tmp / 'ordering'}"]
+    if SMOKE:
+        cmd += ["--set", "sampler.lockstep.nlive=30", "--set", "sampler.target_dlnz=1.0"]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-2000:])
-    return time.perf_counter() - t0
+    lnb = [line for line in proc.stdout.splitlines() if line.startswith("ln B(")]
+    print(f"    examples/ordering.yaml, 4 runs, --jobs 2: {wall:.1f} s wall; " + "; ".join(lnb))
 
 
-SMOKE = False  # --smoke: tiny settings
+def goal2(seeds: int, engines: list[str], quick: bool) -> None:
+    print(f"goal 2 — honest errors: reported / scatter over {seeds} seeds (within 1.5 wanted; every problem and "
+          "engine: benchmarks/bench_evidence.py)")
+    chosen = [problems.gauss(2)] if quick else [problems.gauss(2), problems.bimodal(3)]
+    print(f"    {'engine':<10}{'problem':<10}{'bias':>8}{'scatter':>9}{'reported':>10}{'ratio':>7}{'CPU/run':>9}")
+    for engine in engines:
+        for problem in chosen:
+            cls = problems.plugin(problem)
+            registry.register(cls)
+            try:
+                recs = []
+                for seed in range(1, seeds + 1):
+                    card = load_card(problems.card(problem, engine_block(engine), seed=seed))
+                    t0 = time.process_time()
+                    res = samplers.run(Posterior(card), card.sampler, card.seed, progress=False)
+                    recs.append({"logz": res.logz, "err": float(res.stats.get("logzerr_reported", res.logzerr)),
+                                 "ncall": res.ncall, "cpu": time.process_time() - t0})
+            finally:
+                registry.unregister(cls.name)
+            s = summary(recs)
+            print(f"    {engine:<10}{problem.name:<10}{s['logz'] - problem.logz:>+8.3f}{s['scatter']:>9.3f}"
+                  f"{s['err']:>10.3f}{s['err'] / s['scatter']:>7.2f}{s['cpu']:>8.2f}s")
 
 
-def bench_ordering(tmp: Path) -> None:
-    print("(b) examples/ordering.yaml, 4 runs (NO/IO × log-uniform/uniform m_lightest), --jobs 2")
-    for sampler in ("dynesty", "emcee"):
-        steps, burn = (60, 20) if SMOKE else (6000, 2000)
-        extra = ["--set", "sampler.emcee.walkers=40", "--set", f"sampler.emcee.steps={steps}",
-                 "--set", f"sampler.emcee.burn={burn}", "--set", "sampler.emcee.moves=de"] if sampler == "emcee" else []
-        if SMOKE and sampler == "dynesty":
-            extra = ["--set", "sampler.dynesty.nlive=30", "--set", "sampler.dynesty.dlogz=5"]
-        cmd = [sys.executable, "-m", "globalfit", "run", str(ROOT / "examples" / "ordering.yaml"), "--jobs", "2",
-               "--no-progress", "--sampler", sampler, "--set", f"output={tmp / ('ordering-' + sampler)}", *extra]
-        print(f"    {sampler:<8} {_time(cmd, tmp):8.1f} s wall")
+def goal3() -> None:
+    print("goal 3 — the joint posterior at batch 64 and at 500 (about what a lockstep iteration sends) against large "
+          "batches (≥ 30% at 64 wanted)")
+    rng = np.random.default_rng(0)
+    points = 20_000 if SMOKE else 400_000
+    for name in ("ordering.yaml", "zprime.yaml"):
+        post = Posterior(load_card(base_card(name)))
+        small, mid, large = (throughput(post, b, points, rng) for b in (64, 500, 2000 if SMOKE else 100_000))
+        print(f"    {name:<14} {post.ndim} parameters: batch 64 {small:.3g} points/s ({100 * small / large:.0f}%), "
+              f"500 {mid:.3g} ({100 * mid / large:.0f}%), large {large:.3g}")
 
 
-def bench_overhead() -> None:
-    import dynesty
-
-    from globalfit import samplers
-    from globalfit.card import load_card
-    from globalfit.posterior import Posterior
-
-    raw = yamlio_load(ROOT / "examples" / "ordering.yaml")
-    raw = {k: v for k, v in raw.items() if k not in ("variants", "compare")}
-    nlive, dlogz = (30, 5.0) if SMOKE else (300, 0.5)
-    raw["sampler"] = {"name": "dynesty", "progress": False,
-                      "dynesty": {"nlive": nlive, "dlogz": dlogz, "sample": "rslice", "batch": 64}}
-    print(f"(c) framework overhead: NuFIT + DESI + KamLAND-Zen, 9 parameters, nlive {nlive}, rslice")
-    times = {}
-    for label, batch in (("globalfit, batches of 64", 64), ("globalfit, batch = 1", 1)):
-        raw["sampler"]["dynesty"]["batch"] = batch
-        card = load_card(raw)
-        post = Posterior(card)
-        t0 = time.perf_counter()
-        res = samplers.run(post, card.sampler, card.seed, progress=False)
-        times[label] = (time.perf_counter() - t0, res.ncall)
-    post = Posterior(load_card(raw))
-    periodic = post.space.periodic_indices()
-
-    def loglike(x):
-        return float(post.log_likelihood(x[None, :])[0])
-
-    def prior(u):
-        u = np.array(u)
-        u[periodic] = np.mod(u[periodic], 1.0)
-        return post.prior_transform(u[None, :])[0]
-
-    t0 = time.perf_counter()
-    s = dynesty.NestedSampler(loglike, prior, post.ndim, nlive=nlive, sample="rslice", periodic=periodic,
-                              rstate=np.random.default_rng(1))
-    s.run_nested(dlogz=dlogz, print_progress=False)
-    times["bare dynesty, same function"] = (time.perf_counter() - t0, int(np.sum(s.results["ncall"])))
-    bare = times["bare dynesty, same function"][0]
-    for label, (t, n) in times.items():
-        print(f"    {label:<32} {t:7.1f} s  {n:>9d} calls  {100 * (t / bare - 1):+6.0f}% vs bare")
-    print("    (the resampled ln Z error and the run-directory writing are not included in either)")
+def goal4(tmp: Path) -> None:
+    print("goal 4 — CPU from the start of `globalfit run` to sampling (≤ 1 s wanted)")
+    card = tmp / "quick.yaml"
+    raw = base_card("zprime.yaml")
+    raw["sampler"] = {"name": "lockstep", "progress": False, "lockstep": {"nlive": 20, "maxcall": 200}}
+    card.write_text(yamlio.dumps(raw))
+    cpus = []
+    for i in range(1 if SMOKE else 3):
+        proc = subprocess.Popen([sys.executable, "-m", "globalfit", "run", str(card), "--out", str(tmp / f"q{i}")],
+                                cwd=tmp, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        cpu = None
+        for line in proc.stderr:
+            if line.startswith("globalfit: sampling;"):
+                cpu = _cpu_of(proc.pid)
+        proc.wait()
+        if cpu is not None:
+            cpus.append(cpu)
+    print("    " + (f"{min(cpus):.2f} s CPU (best of {len(cpus)}; user + system of the process at the line)" if cpus
+                    else "not measured (needs /proc)"))
 
 
-def yamlio_load(path):
-    from globalfit import yamlio
-
-    return yamlio.load(path)
-
-
-MPI_SCRIPT = '''
-import sys, time, numpy as np
-from globalfit.likelihood import Likelihood, register
-from globalfit.card import load_card
-from globalfit.runner import run_card
-
-class Expensive(Likelihood):
-    """A Gaussian that costs 1 ms per call plus 0.2 ms per point (a stand-in for a slow likelihood)."""
-    name = "expensive"
-    requires = ("x0", "x1", "x2")
-    def loglike(self, q):
-        n = len(q["x0"])
-        t = time.perf_counter() + 1e-3 + 2e-4 * n
-        while time.perf_counter() < t:
-            pass
-        return -0.5 * (q["x0"] ** 2 + q["x1"] ** 2 + q["x2"] ** 2) / 0.1 ** 2
-
-register(Expensive)
-card = load_card({"name": "mpi-bench", "params": {f"x{i}": {"prior": "uniform", "min": -1, "max": 1} for i in range(3)},
-                  "likelihoods": {"expensive": None}, "output": sys.argv[1],
-                  "sampler": {"name": "emcee", "progress": False,
-                              "emcee": {"walkers": 64, "steps": int(sys.argv[2]), "burn": int(sys.argv[2]) // 3}}})
-t0 = time.perf_counter()
-out = run_card(card, progress=False, log=open("/dev/null", "w"))
-if out is not None:
-    print(time.perf_counter() - t0)
-'''
+def _cpu_of(pid: int) -> float | None:
+    """user + system CPU seconds of a running process (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def bench_mpi(tmp: Path) -> None:
-    print("(d) MPI: emcee, 64 walkers × 300 steps on a likelihood costing 1 ms/call + 0.2 ms/point")
-    if shutil.which("mpiexec") is None:
-        print("    mpiexec not found (pip install 'globalfit[mpi]'): skipped")
-        return
-    script = tmp / "mpi_bench.py"
-    script.write_text(MPI_SCRIPT)
-    res = {}
-    for n in (1, 2):
-        cmd = [sys.executable, str(script), str(tmp / f"mpi{n}"), "15" if SMOKE else "300"]
-        if n > 1:
-            cmd = ["mpiexec", "-n", str(n), *cmd]
-        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp)
-        if proc.returncode != 0:
-            print(f"    {n} rank(s): failed: {proc.stderr[-500:]}")
-            return
-        res[n] = float(proc.stdout.strip().splitlines()[-1])
-        print(f"    {n} rank(s): {res[n]:6.2f} s")
-    print(f"    speed-up at 2 ranks: {res[1] / res[2]:.2f}×")
+def goal5(seeds: int, engines: list[str], quick: bool) -> None:
+    print(f"goal 5 — CPU for a real ln Z error of {TARGET}: CPU per run × (scatter / {TARGET})², {seeds} seeds "
+          "(≥ 5× less than UltraNest wanted)")
+    cases = [("2-D Z′ fit (zprime.yaml)", base_card("zprime.yaml")),
+             ("9-D ordering (NO-log)", base_card("ordering.yaml")),
+             ("12-D Gaussian", None)][: 1 if SMOKE else 3]
+    g12 = problems.gauss(12)
+    print(f"    {'posterior':<27}{'engine':<10}{'ln Z':>9}{'scatter':>9}{'reported':>10}{'calls':>10}{'CPU/run':>9}"
+          f"{'CPU@0.1':>9}{'vs lockstep':>12}")
+    for label, raw in cases:
+        cls = None
+        if raw is None:
+            cls = problems.plugin(g12)
+            registry.register(cls)
+            raw = {k: v for k, v in problems.card(g12, {}).items() if k not in ("sampler", "seed")}
+        try:
+            costs = {}
+            for engine in engines:
+                nine_d = label.startswith("9-D")
+                if quick and engine == "nautilus" and nine_d:
+                    continue
+                n_seeds = min(seeds, 3) if engine == "nautilus" and nine_d else seeds  # ≈ 150 s CPU per run
+                s = summary(run_seeds(raw, engine_block(engine), n_seeds))
+                if engine == "nautilus":  # its error does not scale as 1/√n_live at these settings: CPU as run
+                    print(f"    {label:<27}{engine:<10}{s['logz']:>9.3f}{s['scatter']:>9.3f}{s['err']:>10.3f}"
+                          f"{s['ncall']:>10.0f}{s['cpu']:>8.2f}s{'—':>9}{s['cpu'] / costs.get('lockstep', 1):>11.1f}×"
+                          f"  ({n_seeds} seeds; CPU per run at its own accuracy)")
+                    continue
+                costs[engine] = s["cpu"] * (s["scatter"] / TARGET) ** 2
+                rel = costs[engine] / costs["lockstep"] if "lockstep" in costs else float("nan")
+                print(f"    {label:<27}{engine:<10}{s['logz']:>9.3f}{s['scatter']:>9.3f}{s['err']:>10.3f}"
+                      f"{s['ncall']:>10.0f}{s['cpu']:>8.2f}s{costs[engine]:>8.2f}s{rel:>11.1f}×")
+        finally:
+            if cls is not None:
+                registry.unregister(cls.name)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--quick", action="store_true", help="skip (b), the slowest part")
-    ap.add_argument("--smoke", action="store_true", help="tiny settings: checks that the script runs (figures "
-                                                         "meaningless)")
-    args = ap.parse_args()
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--seeds", type=int, default=None, help="seeds per measurement (default 5; --quick 3)")
+    ap.add_argument("--goals", default="1,2,3,4,5")
+    ap.add_argument("--engines", default=",".join(ENGINES))
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--smoke", action="store_true", help="tiny settings: checks that the script runs")
+    args = ap.parse_args(argv)
     global SMOKE
     SMOKE = args.smoke
+    seeds = args.seeds or (2 if args.smoke else 3 if args.quick else 5)
+    engines = [e for e in args.engines.split(",") if e]
+    goals = {int(g) for g in args.goals.split(",")}
     warnings.simplefilter("ignore")
+    import platform
+
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+          f"python {platform.python_version()}")
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        if not args.quick:
-            bench_ordering(tmp)
-        bench_overhead()
-        bench_mpi(tmp)
+        if 1 in goals:
+            goal1(seeds, tmp)
+        if 2 in goals:
+            goal2(max(seeds, 2 if SMOKE else 10), engines, args.quick or SMOKE)
+        if 3 in goals:
+            goal3()
+        if 4 in goals:
+            goal4(tmp)
+        if 5 in goals:
+            goal5(seeds, engines, args.quick or SMOKE)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -124,18 +124,41 @@ class NautilusSettings(_Strict):
                                                         "and posterior)")
 
 
+class LockstepSettings(_Strict):
+    """globalfit's lockstep nested sampler (globalfit.samplers.lockstep): k = replace × nlive live points replaced
+    per iteration by random-slice chains evaluated together."""
+
+    nlive: Int = Field(500, ge=10, description="live points")
+    dlogz: Num = Field(0.1, gt=0, description="stop when the live points could add less than this to ln Z")
+    replace: Num = Field(0.5, gt=0, le=0.5, description="fraction of the live points replaced per iteration")
+    slices: Int | None = Field(None, ge=1, description="slices per new point (default: max(5, 2 × parameters))")
+    maxcall: Int | None = Field(None, ge=1, description="stop after this many likelihood calls")
+
+
 #: sampler blocks added after checkpoints and run hashes existed: left out of the card hash while at defaults
-_HASH_OPTIONAL_BLOCKS = ("ultranest", "nautilus")
+_HASH_OPTIONAL_BLOCKS = ("ultranest", "nautilus", "lockstep")
 
 
 class SamplerSettings(_Strict):
-    name: Literal["emcee", "dynesty", "ultranest", "nautilus"] = "dynesty"
+    name: Literal["emcee", "dynesty", "ultranest", "nautilus", "lockstep", "auto"] = "dynesty"
+    target_dlnz: Num | None = Field(None, gt=0, description="ln Z error to aim at: a pilot run chooses the live "
+                                                             "points (auto, lockstep, static dynesty)")
     progress: Bool = True
     checkpoint_every: Num = Field(60.0, ge=0, description="seconds between checkpoints (0: only on SIGTERM/SIGINT)")
     emcee: EmceeSettings = EmceeSettings()
     dynesty: DynestySettings = DynestySettings()
     ultranest: UltraNestSettings = UltraNestSettings()
     nautilus: NautilusSettings = NautilusSettings()
+    lockstep: LockstepSettings = LockstepSettings()
+
+    @model_validator(mode="after")
+    def _target_for_nested(self):
+        if self.target_dlnz is not None and (self.name in ("emcee", "ultranest", "nautilus")
+                                             or (self.name == "dynesty" and self.dynesty.dynamic)):
+            engine = "dynamic dynesty" if self.name == "dynesty" else self.name
+            raise ValueError(f"target_dlnz chooses the live points of auto, lockstep and static dynesty runs, not of "
+                             f"{engine}; remove it (ultranest and nautilus take their own accuracy settings)")
+        return self
 
 
 class _UniformSpec(_Strict):
@@ -250,6 +273,8 @@ class Card:
             d.pop(k, None)
         d["sampler"].pop("progress", None)
         d["sampler"].pop("checkpoint_every", None)
+        if d["sampler"].get("target_dlnz") is None:  # cards from before target_dlnz existed hash the same
+            d["sampler"].pop("target_dlnz", None)
         for block in _HASH_OPTIONAL_BLOCKS:  # cards from before these engines existed hash the same
             if d["sampler"].get(block) == SamplerSettings.model_fields[block].default.model_dump():
                 d["sampler"].pop(block)
@@ -520,7 +545,7 @@ def _parse_sampler(raw: Any, problems: list[Problem]) -> SamplerSettings | None:
     if isinstance(raw, str):
         raw = {"name": raw}
     if isinstance(raw, Mapping) and "name" not in raw:
-        subs = [k for k in ("emcee", "dynesty", "ultranest", "nautilus") if k in raw]
+        subs = [k for k in ("emcee", "dynesty", "ultranest", "nautilus", "lockstep") if k in raw]
         if len(subs) == 1:
             raw = {**raw, "name": subs[0]}
     return _validate(SamplerSettings, raw, "sampler", problems)

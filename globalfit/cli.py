@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="sample a run card and store the run (without CARD: the default fit)")
     r.add_argument("card", nargs="?", help="run card (YAML); default: the packaged default fit")
     r.add_argument("--out", help="run directory (default: the card's output, chains/<card name>)")
-    r.add_argument("--sampler", choices=["emcee", "dynesty", "ultranest", "nautilus"],
+    r.add_argument("--sampler", choices=["emcee", "dynesty", "ultranest", "nautilus", "lockstep", "auto"],
                    help="override the card's sampler")
     r.add_argument("--dry-run", action="store_true", help="print the resolved card and the parameter → quantity → "
                                                           "likelihood map, evaluate once at the prior median, exit")
@@ -137,7 +137,8 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--tension", action="store_true", help="add the leave-one-out tension table of each run "
                                                            "(χ² minimisations; a few seconds to minutes)")
 
-    k = sub.add_parser("compare", help="evidences and Bayes factors of nested-sampling runs (or of a study directory)")
+    k = sub.add_parser("compare", help="evidences and Bayes factors of nested-sampling runs (or of a study directory); "
+                                      "runs of one physics card (engines, seeds) get an agreement table")
     k.add_argument("runs", nargs="+", help="run directories (the first is the reference) or a study's output")
     k.add_argument("--json", action="store_true", help="print the table as JSON")
 
@@ -596,7 +597,15 @@ def cmd_compare(args) -> int:
             paths += subs
         else:
             paths.append(p)
-    rows = compare([load_run(p) for p in paths])
+    runs = [load_run(p) for p in paths]
+    if len(runs) > 1 and all(r.kind == "nested" for r in runs):
+        from globalfit.compare import agreement, format_agreement
+
+        check = agreement(runs)
+        if check["same_physics"]:  # one physics card (engines, settings or seeds): agreement, not Bayes factors
+            print(json.dumps(check, indent=2, default=str) if args.json else format_agreement(check))
+            return 0
+    rows = compare(runs)
     if args.json:
         print(json.dumps(rows, indent=2))
     else:

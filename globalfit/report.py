@@ -351,7 +351,7 @@ def _run_body(info: RunInfo, corner: bool = True) -> _H:
 
 # ------------------------------------------------------------------------------------- several runs
 def _evidence_section(infos: list[RunInfo]) -> _H:
-    from globalfit.compare import ERROR_WARNING
+    from globalfit.compare import ERROR_WARNING, MORE_LIVE_POINTS
 
     try:
         rows = evidence_rows(infos)
@@ -367,13 +367,15 @@ def _evidence_section(infos: list[RunInfo]) -> _H:
         body.append([r["name"], (_pm(r["logz"], r["logz_err"]), "num"), (_num(r["logz_err_dynesty"], 2), "num"),
                      (lnb, "num"), (odds, "num"), (_num(r["probability"], 3), "num"), words])
         if r["ln_b_err"] > ERROR_WARNING:
-            warn.append(f"the error on ln B of {r['name']} is {_num(r['ln_b_err'], 2)} > {ERROR_WARNING}: increase "
-                        "sampler.dynesty.nlive (the error scales as 1/√nlive) or lower dlogz")
+            warn.append(f"the error on ln B of {r['name']} is {_num(r['ln_b_err'], 2)} > {ERROR_WARNING}: "
+                        + MORE_LIVE_POINTS)
     out = ["<h2>Evidence</h2>",
            _table(["run", "ln Z ± error", "sampler's error", f"ln B vs {ref}", "odds", "P", "Jeffreys scale"], body,
                   "evidence"),
-           _note("ln Z error: each run's reported error (√(H/n_live) for static nested sampling, validated against "
-                 "the scatter over seeds; the sampler's single-run estimate alongside); ln B = ln Z − ln Z(first "
+           _note("ln Z error: each run's reported error ("
+                 + "; ".join(dict.fromkeys(r.get("logz_err_method", "reported") for r in rows if "failed" not in r))
+                 + "; validated against the scatter over seeds, docs/samplers.md; the sampler's own estimate "
+                 "alongside); ln B = ln Z − ln Z(first "
                  "run), errors in quadrature; "
                  "odds and model probabilities P for equal prior odds among these runs; Jeffreys scale as in "
                  "Trotta, Contemp. Phys. 49 (2008) 71 (|ln B| < 1 inconclusive, < 2.5 weak, < 5 moderate, ≥ 5 "

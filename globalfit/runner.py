@@ -95,12 +95,13 @@ def _run(card, out, posterior, progress, log, command, resume) -> Run:
     if resume and not ckpt.exists():
         print(f"globalfit: no checkpoint in {ckpt.dir}; starting from the beginning", file=log)
     every = f"every {card.sampler.checkpoint_every:g} s and " if card.sampler.checkpoint_every > 0 else ""
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     with ckpt:  # from here a signal writes a checkpoint before the run stops
         print(f"globalfit: sampling; checkpoints to {ckpt.dir} {every}on SIGINT/SIGTERM", file=log, flush=True)
         result = samplers.run(posterior, card.sampler, card.seed, progress=show, checkpoint=ckpt)
     result.stats["points_outside_domain"] = int(posterior.n_outside)
     result.stats["prior_fraction_in_domain"] = frac
+    result.stats["cpu_time_s"] = round(time.process_time() - cpu0, 3)  # this process's (rank 0 under MPI)
     wall = time.perf_counter() - t0
     for w in result.warnings:
         print(f"WARNING: {w}", file=log)

@@ -11,6 +11,20 @@ run goes to ``<output>/<variant>/``. `compare:` lists groups of variants whose e
       IO: {model.ordering: IO, params.dm3lsq: {prior: uniform, min: -2.7e-3, max: -2.3e-3}}
     compare:
       - {title: "NO vs IO", runs: [NO, IO]}
+
+Engine agreement: a group whose runs share the physics of one card — they differ only in the sampler block or the
+seed, read from the stored cards (globalfit.compare.physics_card) — has no Bayes factor to give; it is an agreement
+check, and gets the agreement table instead (each run's engine, ln Z ± reported error, calls, time; each pair's
+Δ ln Z in combined errors, pairs beyond 3σ flagged DISAGREE; globalfit.compare.agreement). ``agreement: true``
+asks for that table whatever the runs (it then says which card paths differ), ``agreement: false`` for the
+Bayes-factor table. Engines are variants like any other (examples/engines.yaml):
+
+    variants:
+      dynesty: {}
+      ultranest: {sampler.name: ultranest}
+      nautilus: {sampler.name: nautilus}
+    compare:
+      - {title: "one card, three engines", runs: [dynesty, ultranest, nautilus]}
 """
 from __future__ import annotations
 
@@ -37,6 +51,18 @@ from globalfit.card import (
 from globalfit.errors import CardError, Problem
 
 STUDY_KEYS = ("variants", "compare")
+GROUP_KEYS = ("title", "runs", "quantities", "agreement")
+
+
+@dataclass
+class Group:
+    """A `compare:` group: its runs (variants; the first is the reference), the quantities whose 95% ranges are
+    tabulated, and `agreement` (None: an agreement table when the runs share one physics card)."""
+
+    title: str
+    runs: list[str]
+    quantities: tuple[str, ...] = ()
+    agreement: bool | None = None
 
 
 @dataclass
@@ -44,8 +70,7 @@ class Study:
     name: str
     output: Path
     cards: dict[str, Card]  # variant → card
-    groups: list[tuple[str, list[str], tuple[str, ...]]]  # (title, variants (the first is the reference),
-    #                                                         quantities whose 95% ranges are tabulated)
+    groups: list[Group]
     raw: dict
 
     def run_dirs(self) -> dict[str, Path]:
@@ -113,8 +138,9 @@ def load_study(source: str | Path | Mapping, sets: list[str] | None = None, only
             problems.append(Problem("--variant", f"unknown variant(s) {', '.join(unknown)}; available: "
                                                  f"{', '.join(map(str, variants))}"))
         # compare the variants run now with those of the group already on disk (run earlier)
-        groups = [(t, [v for v in vs if v in only or _has_run(output / str(v))], qs) for t, vs, qs in groups]
-        groups = [(t, vs, qs) for t, vs, qs in groups if len(vs) >= 2]
+        for g in groups:
+            g.runs = [v for v in g.runs if v in only or _has_run(output / str(v))]
+        groups = [g for g in groups if len(g.runs) >= 2]
     if problems:
         raise CardError(problems, source=src)
     return Study(name, output, cards, groups, raw)
@@ -126,7 +152,7 @@ def _has_run(path: Path) -> bool:
 
 def _parse_groups(spec: Any, variants: list[str], problems: list[Problem]) -> list:
     if spec is None:
-        return [("all variants", list(variants), ())]
+        return [Group("all variants", list(variants))]
     if not isinstance(spec, list):
         problems.append(Problem("compare", f"expected a list of groups, got {format_value(spec)}"))
         return []
@@ -138,9 +164,13 @@ def _parse_groups(spec: Any, variants: list[str], problems: list[Problem]) -> li
         if not isinstance(g, Mapping) or not isinstance(g.get("runs"), list) or len(g["runs"]) < 2:
             problems.append(Problem(path, "expected {title: ..., runs: [variant, variant, ...]} with ≥ 2 runs"))
             continue
-        extra = [k for k in g if k not in ("title", "runs", "quantities")]
+        extra = [k for k in g if k not in GROUP_KEYS]
         if extra:
-            problems.append(Problem(f"{path}.{extra[0]}", "unknown key; allowed: title, runs, quantities"))
+            problems.append(Problem(f"{path}.{extra[0]}", f"unknown key; allowed: {', '.join(GROUP_KEYS)}"
+                                                          f"{did_you_mean(str(extra[0]), list(GROUP_KEYS))}"))
+        agreement = g.get("agreement")
+        if agreement is not None and not isinstance(agreement, bool):
+            problems.append(Problem(f"{path}.agreement", f"expected true or false, got {format_value(agreement)}"))
         quantities = g.get("quantities") or []
         if not isinstance(quantities, list) or not all(isinstance(q, str) for q in quantities):
             problems.append(Problem(f"{path}.quantities", "expected a list of quantity names"))
@@ -150,7 +180,8 @@ def _parse_groups(spec: Any, variants: list[str], problems: list[Problem]) -> li
             problems.append(Problem(f"{path}.runs", f"unknown variant {format_value(v)}; variants: "
                                                     f"{', '.join(variants)}{did_you_mean(v, variants)}"))
         if not missing:
-            groups.append((str(g.get("title") or " vs ".join(g["runs"])), list(g["runs"]), tuple(quantities)))
+            groups.append(Group(str(g.get("title") or " vs ".join(map(str, g["runs"]))), list(g["runs"]),
+                                tuple(quantities), agreement if isinstance(agreement, bool) else None))
     return groups
 
 
@@ -303,26 +334,43 @@ def run_study(study: Study, jobs: int = 1, progress: bool | None = None, log=Non
 
 
 def write_comparison(study: Study) -> str:
-    from globalfit.chains import load_run
-    from globalfit.compare import FailedRun, compare, format_comparison
-    from globalfit.runner import FAILED_FILE
-
+    """Compare every group (Bayes factors, or the agreement table of runs of one physics card); print nothing,
+    write comparison.txt and comparison.json, return the text."""
     blocks, data = [], []
-    for title, names, quantities in study.groups:
-        runs = []
-        for n in names:
-            out = study.output / n
-            if (out / FAILED_FILE).exists():
-                reason = json.loads((out / FAILED_FILE).read_text(encoding="utf-8")).get("reason", "failed")
-                runs.append(FailedRun(f"{study.name}-{n}", str(out), reason))
-            else:
-                runs.append(load_run(out))
-        if any(not isinstance(r, FailedRun) and r.kind != "nested" for r in runs):
-            continue
-        rows = compare(runs, quantities)
-        blocks.append(format_comparison(rows, title=f"# {title}"))
-        data.append({"title": title, "rows": rows})
+    for group in study.groups:
+        runs = [_load_variant(study, n) for n in group.runs]
+        block = _compare_group(group, runs)
+        if block is not None:
+            blocks.append(block[0])
+            data.append(block[1])
     text = "\n\n".join(blocks) if blocks else "(no nested-sampling runs to compare)"
     (study.output / "comparison.txt").write_text(text + "\n", encoding="utf-8")
     (study.output / "comparison.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return text
+
+
+def _load_variant(study: Study, name: str):
+    """The stored run of a variant, or a FailedRun if its model had no solution."""
+    from globalfit.chains import load_run
+    from globalfit.compare import FailedRun
+    from globalfit.runner import FAILED_FILE
+
+    out = study.output / name
+    if (out / FAILED_FILE).exists():
+        reason = json.loads((out / FAILED_FILE).read_text(encoding="utf-8")).get("reason", "failed")
+        return FailedRun(f"{study.name}-{name}", str(out), reason)
+    return load_run(out)
+
+
+def _compare_group(group: Group, runs: list) -> tuple[str, dict] | None:
+    """(text, JSON entry) of one group; None if a run has no evidence (MCMC)."""
+    from globalfit.compare import FailedRun, agreement, compare, format_agreement, format_comparison
+
+    if any(not isinstance(r, FailedRun) and r.kind != "nested" for r in runs):
+        return None
+    check = agreement(runs)
+    if group.agreement or (group.agreement is None and check["same_physics"]):
+        title = f"# {group.title} — agreement of {', '.join(check['engines']) or 'the runs'}"
+        return format_agreement(check, title=title), {"title": group.title, "kind": "agreement", **check}
+    rows = compare(runs, group.quantities)
+    return format_comparison(rows, title=f"# {group.title}"), {"title": group.title, "kind": "evidence", "rows": rows}

@@ -1,6 +1,8 @@
 """Shared fixtures: in-process test plugins (Gaussian likelihoods) and card builders."""
 from __future__ import annotations
 
+import os
+import signal
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +55,34 @@ def gminus2_card(**over) -> dict:
     return card
 
 
+def interrupt_after(posterior, calls: int) -> None:
+    """Send SIGTERM to this process at the `calls`-th vectorized likelihood call of `posterior` (a running
+    sampler's checkpointer defers it to the next safe point)."""
+    inner, n = posterior.log_likelihood, [0]
+
+    def log_likelihood(theta):
+        n[0] += 1
+        if n[0] == calls:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return inner(theta)
+
+    posterior.log_likelihood = log_likelihood
+
+
+def box_study_card(tmp_path: Path, nlive: int, dlogz: float, variants: dict, compare: list) -> dict:
+    """A study of a 1-D normalised Gaussian ("gauss1", register gaussian_plugin first) in the box [−10, 10]."""
+    return {
+        "name": "boxes",
+        "params": {"x0": {"prior": "uniform", "min": -10.0, "max": 10.0}},
+        "likelihoods": {"gauss1": None},
+        "sampler": {"name": "dynesty", "progress": False, "dynesty": {"nlive": nlive, "dlogz": dlogz}},
+        "output": str(tmp_path / "boxes"),
+        "seed": 2,
+        "variants": variants,
+        "compare": compare,
+    }
+
+
 def oscillation_params() -> dict:
     """The oscillation + mass + phase prior box of examples/ordering.yaml (NO), a fresh copy per call."""
     card = yaml.safe_load((Path(__file__).parents[1] / "examples" / "ordering.yaml").read_text())
@@ -88,6 +118,9 @@ SLOW_TESTS = {
     "test_defects.py::test_tension_rerun_shows_progress",
     "test_defects.py::test_run_with_some_variants_prints_their_comparison",
     "test_cli_runs.py::test_run_directory_contents",
+    "test_evidence_problems.py::test_optional_engines_recover_the_evidence",
+    "test_lockstep.py::test_reported_error_follows_the_scatter_over_seeds",
+    "test_lockstep.py::test_a_lockstep_run_is_stored_summarised_and_compared",
 }
 
 

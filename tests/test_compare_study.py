@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import gaussian_plugin
+from conftest import box_study_card, gaussian_plugin
 
 from globalfit import cli, yamlio
 from globalfit.compare import jeffreys
@@ -15,16 +15,9 @@ from globalfit.study import load_study
 @pytest.fixture
 def study_card(tmp_path, register_plugin):
     register_plugin(gaussian_plugin("gauss1", 1, np.array([0.3]), np.array([[1.0]])))
-    card = {
-        "name": "boxes",
-        "params": {"x0": {"prior": "uniform", "min": -10.0, "max": 10.0}},
-        "likelihoods": {"gauss1": None},
-        "sampler": {"name": "dynesty", "progress": False, "dynesty": {"nlive": 400, "dlogz": 0.01}},
-        "output": str(tmp_path / "boxes"),
-        "seed": 2,
-        "variants": {"wide": {}, "narrow": {"params.x0": {"prior": "uniform", "min": -5.0, "max": 5.0}}},
-        "compare": [{"title": "box width", "runs": ["wide", "narrow"]}],
-    }
+    card = box_study_card(tmp_path, 400, 0.01, {"wide": {}, "narrow": {"params.x0": {"prior": "uniform", "min": -5.0,
+                                                                                        "max": 5.0}}},
+                          [{"title": "box width", "runs": ["wide", "narrow"]}])
     path = tmp_path / "study.yaml"
     path.write_text(yamlio.dumps(card))
     return path

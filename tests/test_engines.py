@@ -1,13 +1,11 @@
 """UltraNest and nautilus behind the card: analytic ln Z of normalised Gaussians in a box (d = 2, 5), posterior
-moments, same seed ⇒ identical runs, card errors, resume from the engines' own files, and `globalfit compare`
-on runs of two engines."""
-import os
-import signal
+moments, same seed ⇒ identical runs, card errors, resume from the engines' own files, `globalfit compare`
+on runs of two engines, and MPI (UltraNest and the lockstep sampler) giving the single-process run."""
 import sys
 
 import numpy as np
 import pytest
-from conftest import gaussian_plugin, gminus2_card
+from conftest import gaussian_plugin, gminus2_card, interrupt_after
 
 from globalfit import samplers
 from globalfit.card import load_card
@@ -126,19 +124,6 @@ def test_missing_or_unsupported_engine_is_a_clear_error():
     assert engines.require_engine("ultranest").startswith("4.")
 
 
-def _interrupt_after(posterior, calls):
-    """Send SIGTERM to this process at the `calls`-th vectorized likelihood call (the checkpointer defers it)."""
-    inner, n = posterior.log_likelihood, [0]
-
-    def log_likelihood(theta):
-        n[0] += 1
-        if n[0] == calls:
-            os.kill(os.getpid(), signal.SIGTERM)
-        return inner(theta)
-
-    posterior.log_likelihood = log_likelihood
-
-
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 @pytest.mark.parametrize("sampler, calls, state_file", [(ULTRANEST, 20, "ultranest"), (NAUTILUS, 20, "nautilus.h5")])
 def test_interrupted_run_resumes_from_the_engine_files(tmp_path, register_plugin, sampler, calls, state_file):
@@ -148,7 +133,7 @@ def test_interrupted_run_resumes_from_the_engine_files(tmp_path, register_plugin
     card = _card(2, sampler)
     ref = samplers.run(Posterior(card), card.sampler, card.seed, progress=False)
     post = Posterior(card)
-    _interrupt_after(post, calls)
+    interrupt_after(post, calls)
     with pytest.raises(interrupts.Interrupted, match="--resume"):
         with Checkpointer(tmp_path / "checkpoint", card, post.names, every=0.0) as ck:
             samplers.run(post, card.sampler, card.seed, progress=False, checkpoint=ck)
@@ -185,13 +170,16 @@ def test_compare_runs_of_two_engines(tmp_path, capsys):
 
 @pytest.mark.slow
 @pytest.mark.skipif(__import__("shutil").which("mpiexec") is None, reason="no MPI launcher (pip install 'globalfit[mpi]')")
-def test_ultranest_under_two_mpi_ranks_gives_the_single_process_run(tmp_path):
+@pytest.mark.parametrize("sampler", [{**ULTRANEST, "ultranest": {"min_num_live_points": 100}},
+                                     {"name": "lockstep", "progress": False, "lockstep": {"nlive": 200}}],
+                         ids=["ultranest", "lockstep"])
+def test_engine_under_two_mpi_ranks_gives_the_single_process_run(tmp_path, sampler):
     import subprocess
 
     from globalfit import yamlio
 
     card = tmp_path / "mpi.yaml"
-    card.write_text(yamlio.dumps(gminus2_card(name="mpi", sampler={**ULTRANEST, "ultranest": {"min_num_live_points": 100}})))
+    card.write_text(yamlio.dumps(gminus2_card(name="mpi", sampler=sampler)))
     for n, out in ((1, "one"), (2, "two")):
         cmd = [sys.executable, "-m", "globalfit", "run", str(card), "--out", str(tmp_path / out)]
         proc = subprocess.run((["mpiexec", "-n", "2"] if n == 2 else []) + cmd, capture_output=True, text=True, timeout=300)

@@ -36,3 +36,24 @@ def test_problem_evidences_by_independent_monte_carlo():
         w = np.exp(problem.loglike(x))
         mc, mc_err = np.log(w.mean()), w.std() / w.mean() / np.sqrt(len(w))
         assert abs(mc - problem.logz) < 4 * mc_err + 1e-3, (problem.name, mc, problem.logz, mc_err)
+
+
+#: the optional engines with small settings (a few seconds per problem on 2 cores)
+ENGINE_SETTINGS = {
+    "ultranest": {"name": "ultranest", "progress": False, "ultranest": {"min_num_live_points": 300}},
+    "nautilus": {"name": "nautilus", "progress": False, "nautilus": {"n_live": 300, "n_eff": 1000, "n_networks": 1}},
+}
+#: nautilus's networks make it the slowest engine: the shell (≈ 1 min) is left to benchmarks/bench_evidence.py
+ENGINE_CASES = [(e, p) for e in ("ultranest", "nautilus") for p in CASES if not (e == "nautilus" and p.name == "shell3")]
+
+
+@pytest.mark.parametrize("engine, problem", ENGINE_CASES, ids=[f"{e}-{p.name}" for e, p in ENGINE_CASES])
+def test_optional_engines_recover_the_evidence(register_plugin, engine, problem):
+    """UltraNest and nautilus on the same problems: ln Z within 3σ of the engine's reported error (with a floor of
+    0.05 for nautilus, whose empirical 1/√N_eff is measured at 1000 live points, not these small settings)."""
+    pytest.importorskip(engine)
+    register_plugin(problems.plugin(problem))
+    card = load_card(problems.card(problem, ENGINE_SETTINGS[engine], seed=3))
+    res = samplers.run(Posterior(card), card.sampler, card.seed, progress=False)
+    err = max(res.stats.get("logzerr_reported", res.logzerr), 0.05 if engine == "nautilus" else 0.0)
+    assert abs(res.logz - problem.logz) < 3 * err, (engine, res.logz, err, problem.logz)

@@ -10,7 +10,7 @@ import numpy as np
 class SamplerResult:
     """What a sampler produced, before derived quantities are attached (globalfit.chains)."""
 
-    sampler: str  # "emcee" | "dynesty" | "ultranest" | "nautilus"
+    sampler: str  # "emcee" | "dynesty" | "ultranest" | "nautilus" | "lockstep"
     kind: str  # "mcmc" | "nested"
     theta: np.ndarray  # mcmc: (chains, draws, d) after burn-in/thinning; nested: (n, d), all dead + live points
     settings: dict
@@ -26,6 +26,13 @@ class SamplerResult:
 def run(posterior, settings, seed: int, progress: bool = True, checkpoint=None) -> SamplerResult:
     """Run the sampler named in `settings` (globalfit.card.SamplerSettings); `checkpoint` is an optional
     globalfit.samplers.checkpoint.Checkpointer."""
+    if settings.name == "auto" or settings.target_dlnz is not None:
+        from globalfit.samplers.auto import plan
+
+        settings, pilot = plan(posterior, settings, seed, progress)
+        result = run(posterior, settings, seed, progress, checkpoint)
+        result.stats.update(pilot)
+        return result
     if settings.name == "emcee":
         from globalfit.samplers.mcmc import run_emcee
 
@@ -41,6 +48,10 @@ def run(posterior, settings, seed: int, progress: bool = True, checkpoint=None) 
         from globalfit.samplers.nautilus_run import run_nautilus
 
         return run_nautilus(posterior, settings.nautilus, seed, progress, checkpoint)
+    if settings.name == "lockstep":
+        from globalfit.samplers.lockstep import run_lockstep
+
+        return run_lockstep(posterior, settings.lockstep, seed, progress, checkpoint)
     from globalfit.samplers.nested import run_dynesty
 
     return run_dynesty(posterior, settings.dynesty, seed, progress, checkpoint)

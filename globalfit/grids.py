@@ -179,22 +179,24 @@ class MultilinearSet:
     ordering): the cells along every axis of every grid are located in one pass over a (Σ_k d_k, n) array of
     coordinates, and the cell corners of all grids are gathered, weighted and summed together, so a batch costs
     about 40 numpy calls instead of about 150 (a set per grid and axis), what dominates at batches of tens of
-    points. The per-axis constants are expanded to the batch size once per size (a few sizes are kept), so that
-    no call broadcasts a column.
+    points. The per-axis constants are expanded once to MAX_STACKED columns, of which a batch of n points reads the
+    first n (views), and the weight factors are gathered as whole rows of a (2 (Σ_k d_k + 1), n) table by row
+    indices that do not depend on n: a batch costs the same whether or not its size was seen before (a sampler
+    calls with a different size almost every time).
 
     Each element goes through the floating-point operations of GridInterpolator._multilinear in the same order
-    (clip, exact cell index, t = (x − x_i)/(x_{i+1} − x_i), corner weights multiplied axis by axis, corner terms
-    summed in corner order): the values are bit-identical to calling each grid on its own. A grid with fewer
-    axes than the most is given leading padding axes with weight factors 1 (× 1.0 is exact) whose extra corners
-    are terms −0.0 × w, w ≥ 0 (or NaN where the total is NaN anyway), which leave a sum unchanged bit for bit.
+    (clip, exact cell index, t = (x − x_i)/(x_{i+1} − x_i) with the cell widths tabulated by the same subtraction,
+    corner weights multiplied axis by axis, corner terms summed in corner order): the values are bit-identical to
+    calling each grid on its own, whatever the batch size. A grid with fewer axes than the most is given leading
+    padding axes with weight factors 1 (× 1.0 is exact) whose extra corners are terms −0.0 × w, w ≥ 0 (or NaN
+    where the total is NaN anyway), which leave a sum unchanged bit for bit.
     Batches above MAX_STACKED points, and grids too finely spaced for bucket tables, are evaluated grid by grid.
     """
 
     #: larger batches are evaluated grid by grid: there the per-call cost matters little, and the arrays of one axis
-    #: stay in cache where the stacked ones of all axes would not (equal speed near 1000 points for NuFIT)
-    MAX_STACKED = 512
-    #: batch sizes whose expanded constants are kept
-    SIZES_KEPT = 4
+    #: stay in cache where the stacked ones of all axes would not (for NuFIT's tables on the ordering card: stacked
+    #: ≈ 25% faster at 512–1000 points, 10% at 1500–2000, equal near 2500, slower above 3000)
+    MAX_STACKED = 2048
 
     def __init__(self, grids: Sequence[GridInterpolator]):
         self.grids = list(grids)
@@ -207,24 +209,32 @@ class MultilinearSet:
         self._lo = np.array([[ax[0]] for ax in axes])  # per-row constants, columns (ndim, 1)
         self._hi = np.array([[ax[-1]] for ax in axes])
         self.stacked = all(loc.bucket is not None for loc in locators)
+        #: the largest batch evaluated stacked (MAX_STACKED when the set was built: its constants have this width)
+        self.max_stacked = int(self.MAX_STACKED)
         if self.stacked:
             self._init_locate(axes, locators)
             self._init_corners()
-        self._sized: dict[int, dict[str, np.ndarray]] = {}
 
     def _init_locate(self, axes: list[np.ndarray], locators: list[_Locator]) -> None:
         """The bucket tables of all rows as indices into the concatenated axes, with the nodes around each
-        bucket's cell, and each row's constants (columns)."""
+        bucket's cell, and each row's constants, expanded to (ndim, max_stacked)."""
         node_at = _starts([len(ax) for ax in axes])[:, 0]
         self._nodes = np.concatenate(axes)
-        self._nodes_up = np.append(self._nodes[1:], np.inf)  # the next node: nodes_up[i] = nodes[i + 1]
+        nodes_up = np.append(self._nodes[1:], np.inf)  # the next node: nodes_up[i] = nodes[i + 1]
+        self._widths = nodes_up - self._nodes  # x_{i+1} − x_i of each cell (as _multilinear computes it)
         self._buckets = np.concatenate([loc.bucket + at for loc, at in zip(locators, node_at)])
         self._bucket_lo = self._nodes.take(self._buckets)  # the node at or below each bucket's start …
-        self._bucket_hi = self._nodes_up.take(self._buckets)  # … and the next one
-        self._columns = {  # expanded to (ndim, n) per batch size: `_constants`
-            "lo": self._lo, "hi": self._hi, "inv_width": np.array([[loc.inv_width] for loc in locators]),
-            "nb": np.array([[loc.nb] for loc in locators]), "bucket_at": _starts([len(loc.bucket) for loc in locators]),
-            "node_last": (node_at + [loc.last for loc in locators])[:, None]}
+        self._bucket_hi = nodes_up.take(self._buckets)  # … and the next one, but never a step up from a row's
+        # last cell (at x = its last node): the upper clip of _Locator
+        last = np.concatenate([np.full(len(loc.bucket), at + loc.last) for loc, at in zip(locators, node_at)])
+        self._bucket_hi[self._buckets == last] = np.inf
+        self._nb = np.array([[loc.nb] for loc in locators])
+        # the row constants expanded to (ndim, max_stacked) (64 kB per row at 2048 columns): a batch of n points
+        # reads the views [:, :n], whatever n (nothing is built per batch size), so that no call broadcasts a column
+        inv_width = np.array([[loc.inv_width] for loc in locators])
+        bucket_at = _starts([len(loc.bucket) for loc in locators])
+        self._lo_wide, self._hi_wide, self._inv_width_wide, self._bucket_at_wide = (
+            np.repeat(c, self.max_stacked, axis=1) for c in (self._lo, self._hi, inv_width, bucket_at))
         # the flat index of a cell's first corner in grid g: Σ over the rows of g of (node − node_at) × stride
         self._stride_matrix = np.zeros((len(self.grids), self.ndim), dtype=np.intp)
         for g, grid in enumerate(self.grids):
@@ -242,8 +252,9 @@ class MultilinearSet:
         # the values of all grids, then −0.0 at every first-corner index a padded grid can have (its padding terms)
         self._flat = np.concatenate([*(g._flat for g in self.grids), np.full(max(padded, default=0), -0.0)])
         offset = np.empty((2 ** dmax, ngrid), dtype=np.intp)  # flat index − flat index of corner 0
-        # the factor of axis a in the weight of corner k: its row in the (2, ndim + 1) table of (1 − t, t) of each
-        # coordinate row, whose last column is (1, 1) for the padding axes
+        # the factor of axis a in the weight of corner k: its row b (ndim + 1) + r in the (2 (ndim + 1), n) table of
+        # 1 − t (b = 0) and t (b = 1) of each coordinate row r, r = ndim the 1 of padding axes (`evaluate`); rows,
+        # not elements, so the same for every n
         self._factor_rows = np.empty((dmax, 2 ** dmax, ngrid), dtype=np.intp)
         for g, grid in enumerate(self.grids):
             offset[:, g] = flat_at[-1] - flat_at[g]  # padding: into the −0.0 block
@@ -257,18 +268,6 @@ class MultilinearSet:
         # flat index of corner k of grid g = (stride_matrix @ node)[g] + offset[k, g, 0]
         self._offset = (offset + flat_at[:-1] + self._base_shift)[:, :, None]
 
-    def _constants(self, n: int) -> dict[str, np.ndarray]:
-        """The per-row constants as (ndim, n) arrays, and the flat indices into the (2, ndim + 1, n) factor table
-        of each corner's weight factors: built once per batch size."""
-        out = self._sized.get(n)
-        if out is None:
-            if len(self._sized) >= self.SIZES_KEPT:
-                self._sized.pop(next(iter(self._sized)))
-            out = {k: np.repeat(v, n, axis=1) for k, v in self._columns.items()}
-            out["factors"] = self._factor_rows[..., None] * n + np.arange(n)
-            self._sized[n] = out
-        return out
-
     def __call__(self, coords: np.ndarray) -> list[np.ndarray]:
         """The value of each grid, shape (n,), at coords (Σ_k d_k, n): the coordinates of each grid in turn."""
         return self.evaluate(coords)[0]
@@ -277,25 +276,26 @@ class MultilinearSet:
         """(the value of each grid at coords (Σ_k d_k, n), whether every point lies inside every grid's box). Inside,
         each grid's `distance` is 0 everywhere (its per-axis test; False if a coordinate is NaN or n = 0)."""
         n = coords.shape[1]
-        if not self.stacked or n > self.MAX_STACKED or not n:
+        if not self.stacked or n > self.max_stacked or not n:
             rows = self._rows
             values = [g(*coords[a:b]) for g, a, b in zip(self.grids, rows[:-1], rows[1:])]
             return values, self.inside(coords)
-        c = self._constants(n)
-        x = coords.clip(c["lo"], c["hi"])
+        lo = self._lo_wide[:, :n]
+        x = coords.clip(lo, self._hi_wide[:, :n])
         inside = bool((x == coords).all())  # clipping changed nothing (NaN ≠ NaN)
-        node = self._locate(x, c)
-        lo = self._nodes.take(node)
-        t = x - lo
-        t /= self._nodes_up.take(node) - lo
-        factors = np.empty((2, self.ndim + 1, n))  # (1 − t, t) of each row, then (1, 1) for padding axes
-        np.subtract(1.0, t, out=factors[0, :-1])
-        factors[1, :-1] = t
-        factors[:, -1] = 1.0
-        factors = factors.reshape(-1)
-        weight = factors.take(c["factors"][0])
-        for rows in c["factors"][1:]:  # ((w₀ w₁) w₂)…, the order of _multilinear (exact: × 1.0 for padding)
-            weight *= factors.take(rows)
+        node = self._locate(x, lo, inside)
+        # the (2 (ndim + 1), n) table of weight factors: 1 − t of each coordinate row, 1 (for padding axes), t of
+        # each row, 1, with t = (x − x_i)/(x_{i+1} − x_i)
+        nd = self.ndim
+        factors = np.empty((2 * (nd + 1), n))
+        t = factors[nd + 1:-1]
+        np.subtract(x, self._nodes.take(node), out=t)
+        t /= self._widths.take(node)
+        np.subtract(1.0, t, out=factors[:nd])
+        factors[nd::nd + 1] = 1.0
+        weight = factors.take(self._factor_rows[0], axis=0)  # (corners, grids, n): whole rows copied
+        for rows in self._factor_rows[1:]:  # ((w₀ w₁) w₂)…, the order of _multilinear (exact: × 1.0 for padding)
+            weight *= factors.take(rows, axis=0)
         terms = self._flat.take(self._stride_matrix @ node + self._offset)  # (corners, grids, n)
         terms *= weight
         total = terms[0]
@@ -303,19 +303,20 @@ class MultilinearSet:
             total += term
         return list(total), inside
 
-    def _locate(self, x: np.ndarray, c: dict[str, np.ndarray]) -> np.ndarray:
+    def _locate(self, x: np.ndarray, lo: np.ndarray, inside: bool) -> np.ndarray:
         """_Locator on every row of x (clipped to the axes) at once: the index of each cell's lower node in the
-        concatenated axes."""
-        j = x - c["lo"]
-        j *= c["inv_width"]
-        np.fmin(j, c["nb"], out=j)
+        concatenated axes. lo: the first nodes (ndim, n); inside: x has no NaN."""
+        n = x.shape[1]
+        j = x - lo
+        j *= self._inv_width_wide[:, :n]
+        if not inside:  # there may be NaN (else j ≤ nb as x ≤ the last node): fmin maps it to the last bucket
+            np.fmin(j, self._nb, out=j)
         j = j.astype(np.intp)
-        j += c["bucket_at"]
+        j += self._bucket_at_wide[:, :n]
         node = self._buckets.take(j)
         node += x >= self._bucket_hi.take(j)  # one step up or down (a bucket holds at most one node)
-        node -= x < self._bucket_lo.take(j)
-        # the upper clip of _Locator (the lower one never acts: nodes[node] ≤ x after the clip above)
-        return np.minimum(node, c["node_last"], out=node)
+        node -= x < self._bucket_lo.take(j)  # (never below the first node: nodes[node] ≤ x after the clip)
+        return node
 
     def inside(self, coords: np.ndarray) -> bool:
         """Whether every point lies inside every grid's box (see `evaluate`)."""

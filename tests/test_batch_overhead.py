@@ -180,9 +180,10 @@ def _inside(coords: np.ndarray, axes: list[np.ndarray]) -> np.ndarray:
     return np.array([np.nan_to_num(np.clip(x, ax[0], ax[-1]), nan=ax[0]) for x, ax in zip(coords, axes)])
 
 
-def _check_set(grids: list[GridInterpolator], sizes, rng) -> None:
-    """MultilinearSet(grids) against each grid's own evaluation and distance, at points around and inside."""
-    stack = MultilinearSet(grids)
+def _check_set(grids: list[GridInterpolator], sizes, rng, stack: MultilinearSet | None = None) -> None:
+    """MultilinearSet(grids) (or `stack`, a set of them) against each grid's own evaluation and distance, at points
+    around and inside, for batches of `sizes` points in turn."""
+    stack = MultilinearSet(grids) if stack is None else stack
     axes = [ax for g in grids for ax in g.axes]
     rows = np.cumsum([0, *(len(g.axes) for g in grids)])
     for n in sizes:
@@ -204,12 +205,55 @@ def test_grids_evaluated_together_equal_each_grid_on_its_own():
                               order=1),
              GridInterpolator([np.linspace(0, 3, 4), uneven[:12]], rng.normal(size=(4, 12)), order=1)]
     sizes = (1, 2, 5, 64, 64, 65, 3, 7, 11, MultilinearSet.MAX_STACKED, MultilinearSet.MAX_STACKED + 1, 0)
-    _check_set(grids, sizes, rng)  # more batch sizes than are kept: the per-size constants are rebuilt
+    _check_set(grids, sizes, rng)
     fine = GridInterpolator([np.array([0.0, 1e-7, 0.5, 1.0])], rng.normal(size=4), order=1)  # binary-search axis
     assert fine._locators[0].bucket is None and not MultilinearSet([fine, grids[0]]).stacked
     _check_set([fine, grids[0]], (1, 64), rng)
     with pytest.raises(ValueError, match="order-1"):
         MultilinearSet([GridInterpolator([np.linspace(0, 1, 5)], np.arange(5.0))])
+
+
+#: batch sizes in one sequence, as a sampler calls: new sizes, repeated ones, the largest stacked one and beyond, and
+#: smaller ones after it (the per-axis constants are views of arrays of MAX_STACKED columns, nothing per size)
+_SEQUENCE = (1, 2, 3, 63, 64, 65, 300, 511, 512, 513, 1000, 64, 1, 1000, MultilinearSet.MAX_STACKED - 1,
+             MultilinearSet.MAX_STACKED, MultilinearSet.MAX_STACKED + 1, 3, 65, 300, 300, 512, 999,
+             MultilinearSet.MAX_STACKED, 2, 1000, 0, 1)
+
+
+def _values(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """Random values with a few ±inf and NaN (whose corner terms are NaN also at weight 0: a wrong cell shows)."""
+    values = rng.normal(size=shape)
+    values[rng.random(shape) < 0.04] = rng.choice([np.inf, -np.inf, np.nan])
+    return values
+
+
+def test_grids_evaluated_together_for_batch_sizes_in_any_order():
+    rng = np.random.default_rng(8)
+    grids = [GridInterpolator([np.linspace(0, 1, 2), np.cumsum(rng.uniform(0.2, 1.0, 17))], _values(rng, (2, 17)),
+                              order=1),  # an axis of one cell (its last cell is its first)
+             GridInterpolator([np.geomspace(0.1, 10, 6)], rng.normal(size=6), order=1),
+             GridInterpolator([np.linspace(-2, 2, 9), np.linspace(0, 1, 3), np.linspace(5, 6, 4)],
+                              _values(rng, (9, 3, 4)), order=1)]
+    stack = MultilinearSet(grids)
+    state = {k: (v, v.copy() if isinstance(v, np.ndarray) else v) for k, v in vars(stack).items()}
+    with np.errstate(invalid="ignore"):  # inf × 0
+        _check_set(grids, _SEQUENCE, rng, stack)
+    assert vars(stack).keys() == state.keys()  # nothing kept per batch size, no constant changed
+    for k, (v, copy_) in state.items():
+        assert vars(stack)[k] is v and (not isinstance(v, np.ndarray) or np.array_equal(v, copy_, equal_nan=True))
+
+    class Small(MultilinearSet):  # a smaller limit: batches on both sides of it, in turn
+        MAX_STACKED = 40
+
+    small = Small(grids)
+    with np.errstate(invalid="ignore"):
+        _check_set(grids, (1, 39, 40, 41, 64, 40, 2, 41), rng, small)
+    assert small.max_stacked == 40 and small._lo_wide.shape[-1] == 40 and stack.max_stacked == MultilinearSet.MAX_STACKED
+
+
+def test_nufit_tables_for_batch_sizes_in_any_order():
+    tables = NuFIT("nufit-5.3").tables["NO"]
+    _check_set([tables.t3, tables.t2, tables.t1], _SEQUENCE, np.random.default_rng(9), tables.grids)
 
 
 @pytest.mark.parametrize("dataset", ["nufit-5.3", "nufit-5.2"])

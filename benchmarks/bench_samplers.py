@@ -12,11 +12,11 @@ the same run as globalfit's lockstep sampler. CPU seconds of this process (one c
           correlated Gaussian: CPU per run × (scatter / 0.1)², the cost of a real ln Z error of 0.1 (the error of
           nested sampling falls as 1/√n_live while the cost grows as n_live).
 
-    python benchmarks/bench_samplers.py [--seeds 5] [--goals 1,2,3,4,5] [--engines lockstep,dynesty,ultranest,nautilus]
+    python benchmarks/bench_samplers.py [--seeds 10] [--goals 1,2,3,4,5] [--engines lockstep,dynesty,ultranest,nautilus]
                                         [--quick] [--smoke]
 
---quick: 3 seeds, goal 2 on one problem, nautilus left out of goal 5's 9-D row (3 seeds there otherwise: ≈ 150 s CPU
-per run). --smoke shrinks every setting so that
+--quick: 3 seeds, goal 2 on one problem, nautilus left out of goal 5's 9-D row (3 seeds for nautilus otherwise: ≈ 70 s
+CPU per 9-D run). --smoke shrinks every setting so that
 the script runs in seconds (its figures then mean nothing; the README's test uses it).
 """
 from __future__ import annotations
@@ -45,6 +45,8 @@ from globalfit.posterior import Posterior  # noqa: E402
 from globalfit.samplers import problems  # noqa: E402
 
 TARGET = 0.1  # ln Z error the goals are stated for
+#: goal 1 asks auto for a little less: on the 9-D posterior the scatter over 15 seeds was 1.05× the reported error
+GOAL1_TARGET = 0.09
 ENGINES = ("lockstep", "dynesty", "ultranest", "nautilus")
 SMOKE = False
 
@@ -92,10 +94,10 @@ def large_batch_rate(raw: dict) -> float:
 
 # ------------------------------------------------------------------------------------------------------ goals
 def goal1(seeds: int, tmp: Path) -> None:
-    print(f"goal 1 — 9-D evidence (ordering NO-log) with sampler auto, target_dlnz {TARGET}: real error ≤ 0.1 in ≤ 10× "
-          "the likelihood-only time")
+    print(f"goal 1 — 9-D evidence (ordering NO-log) with sampler auto, target_dlnz {GOAL1_TARGET}: real error "
+          f"≤ {TARGET} in ≤ 10× the likelihood-only time")
     raw = base_card("ordering.yaml")
-    sampler = {"name": "auto", "progress": False, "target_dlnz": 1.0 if SMOKE else TARGET}
+    sampler = {"name": "auto", "progress": False, "target_dlnz": 1.0 if SMOKE else GOAL1_TARGET}
     s = summary(run_seeds(raw, sampler, seeds))
     rate = large_batch_rate(raw)
     limit = s["ncall"] / rate
@@ -182,41 +184,43 @@ def _cpu_of(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def goal5(seeds: int, engines: list[str], quick: bool) -> None:
-    print(f"goal 5 — CPU for a real ln Z error of {TARGET}: CPU per run × (scatter / {TARGET})², {seeds} seeds "
-          "(≥ 5× less than UltraNest wanted)")
-    cases = [("2-D Z′ fit (zprime.yaml)", base_card("zprime.yaml")),
-             ("9-D ordering (NO-log)", base_card("ordering.yaml")),
-             ("12-D Gaussian", None)][: 1 if SMOKE else 3]
+def goal5(seeds: int, engines: list[str], quick: bool, only: list[str] | None = None) -> None:
+    print(f"goal 5 — CPU for a real ln Z error of {TARGET}: CPU per run × (scatter over {seeds} seeds / {TARGET})² "
+          "(≥ 5× less than UltraNest wanted); nautilus, the most precise per run, gives the reference ln Z where the "
+          "truth is not known (its CPU per run is at its own accuracy)")
     g12 = problems.gauss(12)
-    print(f"    {'posterior':<27}{'engine':<10}{'ln Z':>9}{'scatter':>9}{'reported':>10}{'calls':>10}{'CPU/run':>9}"
-          f"{'CPU@0.1':>9}{'vs lockstep':>12}")
-    for label, raw in cases:
+    cases = [("2-D Z′ fit (zprime.yaml)", base_card("zprime.yaml"), None),
+             ("9-D ordering (NO-log)", base_card("ordering.yaml"), None),
+             ("12-D Gaussian", None, g12.logz)][: 1 if SMOKE else 3]
+    if only:
+        cases = [c for c in cases if c[0].split()[0].lower().replace("-", "") in only]
+    print(f"    {'posterior':<27}{'engine':<10}{'ln Z':>9}{'vs ref':>8}{'scatter':>9}{'reported':>10}{'calls':>10}"
+          f"{'CPU/run':>9}{'CPU@0.1':>9}{'vs lockstep':>12}")
+    for label, raw, truth in cases:
         cls = None
         if raw is None:
             cls = problems.plugin(g12)
             registry.register(cls)
             raw = {k: v for k, v in problems.card(g12, {}).items() if k not in ("sampler", "seed")}
         try:
-            costs = {}
+            results = {}
             for engine in engines:
-                nine_d = label.startswith("9-D")
-                if quick and engine == "nautilus" and nine_d:
+                if quick and engine == "nautilus" and label.startswith("9-D"):
                     continue
-                n_seeds = min(seeds, 3) if engine == "nautilus" and nine_d else seeds  # ≈ 150 s CPU per run
-                s = summary(run_seeds(raw, engine_block(engine), n_seeds))
-                if engine == "nautilus":  # its error does not scale as 1/√n_live at these settings: CPU as run
-                    print(f"    {label:<27}{engine:<10}{s['logz']:>9.3f}{s['scatter']:>9.3f}{s['err']:>10.3f}"
-                          f"{s['ncall']:>10.0f}{s['cpu']:>8.2f}s{'—':>9}{s['cpu'] / costs.get('lockstep', 1):>11.1f}×"
-                          f"  ({n_seeds} seeds; CPU per run at its own accuracy)")
-                    continue
-                costs[engine] = s["cpu"] * (s["scatter"] / TARGET) ** 2
-                rel = costs[engine] / costs["lockstep"] if "lockstep" in costs else float("nan")
-                print(f"    {label:<27}{engine:<10}{s['logz']:>9.3f}{s['scatter']:>9.3f}{s['err']:>10.3f}"
-                      f"{s['ncall']:>10.0f}{s['cpu']:>8.2f}s{costs[engine]:>8.2f}s{rel:>11.1f}×")
+                n_seeds = min(seeds, 3) if engine == "nautilus" else seeds  # nautilus: ≈ 70 s CPU per 9-D run
+                results[engine] = (n_seeds, summary(run_seeds(raw, engine_block(engine), n_seeds)))
         finally:
             if cls is not None:
                 registry.unregister(cls.name)
+        ref = truth if truth is not None else results.get("nautilus", (0, {"logz": float("nan")}))[1]["logz"]
+        costs = {e: s["cpu"] * (s["scatter"] / TARGET) ** 2 for e, (_, s) in results.items() if e != "nautilus"}
+        base = costs.get("lockstep", float("nan"))
+        for engine, (n_seeds, s) in results.items():
+            cost = f"{costs[engine]:>8.2f}s" if engine in costs else f"{'—':>9}"
+            rel = (costs[engine] if engine in costs else s["cpu"]) / base
+            print(f"    {label:<27}{engine:<10}{s['logz']:>9.3f}{s['logz'] - ref:>+8.3f}{s['scatter']:>9.3f}"
+                  f"{s['err']:>10.3f}{s['ncall']:>10.0f}{s['cpu']:>8.2f}s{cost}{rel:>11.1f}×"
+                  + (f"  ({n_seeds} seeds)" if n_seeds != seeds else ""))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -224,12 +228,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", type=int, default=None, help="seeds per measurement (default 5; --quick 3)")
     ap.add_argument("--goals", default="1,2,3,4,5")
     ap.add_argument("--engines", default=",".join(ENGINES))
+    ap.add_argument("--cases", default="", help="goal 5's posteriors, e.g. 2d,9d (default: 2d,9d,12d)")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--smoke", action="store_true", help="tiny settings: checks that the script runs")
     args = ap.parse_args(argv)
     global SMOKE
     SMOKE = args.smoke
-    seeds = args.seeds or (2 if args.smoke else 3 if args.quick else 5)
+    seeds = args.seeds or (2 if args.smoke else 3 if args.quick else 10)
     engines = [e for e in args.engines.split(",") if e]
     goals = {int(g) for g in args.goals.split(",")}
     warnings.simplefilter("ignore")
@@ -248,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         if 4 in goals:
             goal4(tmp)
         if 5 in goals:
-            goal5(seeds, engines, args.quick or SMOKE)
+            goal5(seeds, engines, args.quick or SMOKE, [c for c in args.cases.split(",") if c])
     return 0
 
 

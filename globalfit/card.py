@@ -131,7 +131,7 @@ class LockstepSettings(_Strict):
     nlive: Int = Field(500, ge=10, description="live points")
     dlogz: Num = Field(0.1, gt=0, description="stop when the live points could add less than this to ln Z")
     replace: Num = Field(0.5, gt=0, le=0.5, description="fraction of the live points replaced per iteration")
-    slices: Int | None = Field(None, ge=1, description="slices per new point (default: max(5, 2 × parameters))")
+    slices: Int | None = Field(None, ge=1, description="slices per new point (default: max(10, 2 × parameters))")
     maxcall: Int | None = Field(None, ge=1, description="stop after this many likelihood calls")
 
 

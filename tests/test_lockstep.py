@@ -42,7 +42,7 @@ def test_lockstep_recovers_the_evidence(register_plugin, problem):
     assert res.sampler == "lockstep" and res.kind == "nested" and err == res.logzerr
     assert abs(res.logz - problem.logz) < 3 * err, (res.logz, err, problem.logz)
     assert 0.02 < err < 0.4
-    assert res.stats["deaths_per_iteration"] == 150 and res.stats["slices"] == max(5, 2 * problem.dim)
+    assert res.stats["deaths_per_iteration"] == 150 and res.stats["slices"] == max(10, 2 * problem.dim)
 
 
 def test_posterior_moments_of_a_correlated_gaussian(register_plugin):
@@ -184,7 +184,7 @@ def test_a_lockstep_run_is_stored_summarised_and_compared(tmp_path, capsys):
 
     dy = run_card(load_card(gminus2_card(name="dy")), tmp_path / "dy", progress=False)
     ls = run_card(load_card(gminus2_card(name="ls", sampler=_lockstep(300))), tmp_path / "ls", progress=False)
-    assert ls.sampler == "lockstep" and load_run(tmp_path / "ls").manifest["results"]["slices"] == 5
+    assert ls.sampler == "lockstep" and load_run(tmp_path / "ls").manifest["results"]["slices"] == 10
     assert abs(ls.evidence.logz - dy.evidence.logz) < 3 * np.hypot(ls.evidence.error, dy.evidence.error)
     for args in (["compare", str(tmp_path / "dy"), str(tmp_path / "ls")], ["summary", str(tmp_path / "ls")]):
         assert main(args) in (0, None)

@@ -63,9 +63,6 @@ from functools import lru_cache
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.integrate import solve_ivp
-from scipy.interpolate import CubicSpline
-from scipy.special import kve
 
 from globalfit.physics.constants import ALPHA_0, G_F, M_E
 
@@ -142,6 +139,8 @@ def qed_pressure(x: ArrayLike) -> np.ndarray:
 def annihilation_suppression(x: ArrayLike, g_l: float, g_r: float) -> np.ndarray:
     """s(x): the Maxwell–Boltzmann e⁺e⁻ ↔ νν̄ energy-transfer rate with electron mass m_e = xT relative to
     m_e = 0 (module docstring), for ν–e couplings g_L, g_R; s(0) = 1."""
+    from scipy.special import kve  # scipy where used: the plugin registry imports this module at start-up
+
     x = np.atleast_1d(np.asarray(x, dtype=float))[:, None]
     gv2, ga2 = (g_l + g_r) ** 2, (g_l - g_r) ** 2
     t, w = 0.5 * (_GL[0] + 1.0), 0.5 * _GL[1]
@@ -161,6 +160,8 @@ class _Table:
         self.names = list(columns)
         self.index = {k: i for i, k in enumerate(self.names)}
         self.log_idx = np.array([self.index[k] for k in logs], dtype=int)
+        from scipy.interpolate import CubicSpline
+
         self.spline = CubicSpline(ell, np.stack([np.log(columns[k]) if k in logs else columns[k]
                                                  for k in self.names], axis=1))
         self.lo = float(ell[0])
@@ -183,6 +184,8 @@ class _Table:
 @lru_cache(maxsize=1)
 def _tables() -> tuple[_Table, _Table]:
     """(fermion table: ρ, P, dρ/dT per dof and the QED columns; boson table: ρ, P, dρ/dT per dof)."""
+    from scipy.interpolate import CubicSpline
+
     ell = np.linspace(math.log(X_MIN), math.log(X_MAX), _N_X)
     x = np.exp(ell)
     ferm = thermo_integrals(x, fermion=True)
@@ -310,6 +313,8 @@ def solve_neff(m_zp: float | None = None, *, baths: str = "common", qed: bool = 
     nb = 2 if baths == "common" else 3
     y0 = [math.log(t_start_mev)] * nb
     n_end = math.log(t_start_mev / t_end) + 0.5
+    from scipy.integrate import solve_ivp
+
     sol = solve_ivp(rhs_common if baths == "common" else rhs_split, (0.0, n_end), y0, method="LSODA",
                     rtol=rtol, atol=rtol * 1e-2)
     if not sol.success:
@@ -362,9 +367,11 @@ class NeffTable:
     Z′ decays while the neutrinos are coupled; ΔN_eff at the upper end is < 10⁻⁵)."""
     m_zp: np.ndarray
     delta_neff: np.ndarray
-    spline: CubicSpline = field(init=False, repr=False, compare=False)
+    spline: object = field(init=False, repr=False, compare=False)  # a scipy CubicSpline of ΔN_eff(ln m_Z′)
 
     def __post_init__(self):
+        from scipy.interpolate import CubicSpline
+
         object.__setattr__(self, "spline", CubicSpline(np.log(self.m_zp), self.delta_neff))
 
     def __call__(self, m_zp: ArrayLike) -> np.ndarray:

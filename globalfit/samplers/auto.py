@@ -1,6 +1,6 @@
 """`sampler.name: auto` and `sampler.target_dlnz`: the engine and the number of live points chosen for the card.
 
-Engine. `auto` runs globalfit's lockstep nested sampler (globalfit.samplers.lockstep) with max(5, 2d) slices per new
+Engine. `auto` runs globalfit's lockstep nested sampler (globalfit.samplers.lockstep) with max(10, 2d) slices per new
 point for d sampled parameters. benchmarks/bench_samplers.py measures why: on the 2-D Z′ fit, the 9-D ordering fit and
 a 12-D Gaussian it reaches the same real ln Z accuracy as static dynesty and UltraNest at several times less CPU, and
 its reported error follows the scatter over seeds on every problem of benchmarks/bench_evidence.py (Gaussians in

@@ -8,21 +8,17 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
 from globalfit import catalog
 from likelihoods.trident_forecast import TridentForecast
 
-
-def _rate(fn, n: int, repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return n / best
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench import _rate  # noqa: E402  (points per second, best of three)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -44,7 +44,7 @@ DATASETS = {
 }
 PER_DECADE = 30
 LOG10_M_RANGE = (-4.0, 3.0)
-QUICK = tr.Nodes(m2=12, q2=12, cos=16, phi=6, s=16)
+QUICK = tr.QUICK_NODES
 
 
 def build(dataset: str, nodes: tr.Nodes, method: str = "epa") -> dict[str, np.ndarray]:
@@ -92,10 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         data = build(name, nodes, args.method)
         path = args.out / f"{name}.npz"
         np.savez(path, **data)
-        i = int(np.argmin(np.abs(data["m_zp"] - 0.1)))
-        print(f"{path}: {time.time() - t0:.0f} s; sigma_SM = {float(data['sigma_sm_cm2']):.4e} cm^2 per target unit; "
-              f"A(100 MeV) = {data['A'][i]:.4f}, B(100 MeV) = {data['B'][i]:.4e}; "
-              f"interpolation error <= {float(data['interp_max_rel_error']):.1e}")
+        print(f"{path}: {tr.table_summary(data, time.time() - t0)}")
     return 0
 
 

@@ -55,7 +55,7 @@ SETUPS: dict[str, dict] = {
 }
 PER_DECADE = 30
 LOG10_M_RANGE = (-4.0, 3.0)
-QUICK = tr.Nodes(m2=12, q2=12, cos=16, phi=6, s=16)
+QUICK = tr.QUICK_NODES
 SPECTRUM_S_NODES = 64  # ŝ nodes of the common grid of a spectrum (40 per energy for a mono-energetic beam)
 
 # DUNE-like ν_μ flux shape (FHC, near detector): a log-normal density in E with its maximum at 2.5 GeV and 92% of the
@@ -213,10 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         data["build_seconds"] = np.float64(time.time() - t0)
         path = args.out / f"{name}.npz"
         np.savez(path, **data)
-        i = int(np.argmin(np.abs(data["m_zp"] - 0.1)))
-        print(f"{path}: {float(data['build_seconds']):.0f} s; sigma_SM = {float(data['sigma_sm_cm2']):.4e} cm^2 per "
-              f"target unit; A(100 MeV) = {data['A'][i]:.4f}, B(100 MeV) = {data['B'][i]:.4e}; "
-              f"interpolation error <= {float(data['interp_max_rel_error']):.1e}")
+        print(f"{path}: {tr.table_summary(data, float(data['build_seconds']))}")
     return 0
 
 

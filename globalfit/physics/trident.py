@@ -223,6 +223,19 @@ class Nodes:
     q2_floor: float = 1e-12  # smallest Q² resolved [GeV²]; the region below contributes ∝ Q²_floor
 
 
+#: coarse quadrature for checking a table builder quickly (data/*/build_table.py --quick), not for tables
+QUICK_NODES = Nodes(m2=12, q2=12, cos=16, phi=6, s=16)
+
+
+def table_summary(data: dict, seconds: float) -> str:
+    """One line on a built coefficient table (data/trident, data/trident_forecast): build time, σ_SM, A and B at
+    m_Z′ = 100 MeV and the interpolation error."""
+    i = int(np.argmin(np.abs(data["m_zp"] - 0.1)))
+    return (f"{seconds:.0f} s; sigma_SM = {float(data['sigma_sm_cm2']):.4e} cm^2 per target unit; "
+            f"A(100 MeV) = {data['A'][i]:.4f}, B(100 MeV) = {data['B'][i]:.4e}; "
+            f"interpolation error <= {float(data['interp_max_rel_error']):.1e}")
+
+
 def _gl(n: int, a, b):
     x, w = np.polynomial.legendre.leggauss(n)
     a, b = np.asarray(a, dtype=float)[..., None], np.asarray(b, dtype=float)[..., None]

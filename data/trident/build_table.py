@@ -34,7 +34,6 @@ from pathlib import Path
 import numpy as np
 
 from globalfit.physics import trident as tr
-from globalfit.physics.constants import M_MU, S2W_LOW
 
 DATASETS = {
     "ccfr": {"nuclei": [tr.Nucleus(26, 1, 3.7377)], "energy": 160.0,
@@ -52,23 +51,9 @@ def build(dataset: str, nodes: tr.Nodes, method: str = "epa") -> dict[str, np.nd
     n = int(round((LOG10_M_RANGE[1] - LOG10_M_RANGE[0]) * PER_DECADE))
     fine = np.logspace(*LOG10_M_RANGE, 2 * n + 1)  # grid points (even indices) and midpoints
     r = tr.ratio_coefficients(fine, spec["nuclei"], spec["energy"], nodes, method=method)
-    grid = slice(0, None, 2)
-    table = tr.CoefficientTable.from_arrays(fine[grid], r["A"][grid], r["B"][grid], r["a_inf"], r["b_inf"])
-    a_mid, b_mid = table.coefficients(fine[1::2])
-    err = max(np.max(np.abs(a_mid / r["A"][1::2] - 1)), np.max(np.abs(b_mid / r["B"][1::2] - 1)))
     return {
-        "m_zp": fine[grid], "A": r["A"][grid], "B": r["B"][grid],
-        "a_inf": np.float64(r["a_inf"]), "b_inf": np.float64(r["b_inf"]),
-        "sigma_sm_cm2": np.float64(r["sigma_sm"] * tr.GEV2_TO_CM2),
-        "aa_over_vv": np.float64(r["aa_over_vv"]), "va_over_vv": np.float64(r["va_over_vv"]),
-        "interp_max_rel_error": np.float64(err),
+        **tr.table_arrays(fine, r, spec["nuclei"], nodes),
         "energy_gev": np.float64(spec["energy"]),
-        "nucleus_z": np.array([x.z for x in spec["nuclei"]]),
-        "nucleus_count": np.array([x.count for x in spec["nuclei"]], dtype=float),
-        "nucleus_radius_fm": np.array([x.radius_fm for x in spec["nuclei"]]),
-        "s2w": np.float64(S2W_LOW), "c_v": np.float64(tr.C_V_SM), "c_a": np.float64(tr.C_A_SM),
-        "m_mu": np.float64(M_MU),
-        "nodes": np.array([nodes.m2, nodes.q2, nodes.cos, nodes.phi, nodes.s]),
         "method": np.array(method + (" (flux with 1 - Q2min/Q2)" if method == "epa" else "")),
         "description": np.array(spec["description"] + "; A, B of sigma/sigma_SM = 1 + A y^2 + B y^4, "
                                 "y = g/1e-3, m_zp in GeV; built by data/trident/build_table.py"),

@@ -37,7 +37,7 @@ import numpy as np
 from scipy.special import erf
 
 from globalfit.physics import trident as tr
-from globalfit.physics.constants import ALPHA_0, M_MU, S2W_LOW
+from globalfit.physics.constants import ALPHA_0, M_MU
 
 HERE = Path(__file__).resolve().parent
 TARGETS: dict[str, list[tr.Nucleus]] = {
@@ -171,23 +171,9 @@ def build(setup: str, nodes: tr.Nodes | None = None, flux_dir: Path = HERE) -> d
                  "sigma_mean_energy_gev": np.float64(r["sigma_mean_energy"]),
                  "spectrum": np.array(spec["flux"]), "flux_energy_gev": energies, "flux_per_gev": flux,
                  "sigma_sm_e_cm2": r["sigma_sm_e"] * tr.GEV2_TO_CM2, "s_nodes": np.int64(SPECTRUM_S_NODES)}
-    grid = slice(0, None, 2)
-    table = tr.CoefficientTable.from_arrays(fine[grid], r["A"][grid], r["B"][grid], r["a_inf"], r["b_inf"])
-    a_mid, b_mid = table.coefficients(fine[1::2])
-    err = max(np.max(np.abs(a_mid / r["A"][1::2] - 1)), np.max(np.abs(b_mid / r["B"][1::2] - 1)))
     return {
-        "m_zp": fine[grid], "A": r["A"][grid], "B": r["B"][grid],
-        "a_inf": np.float64(r["a_inf"]), "b_inf": np.float64(r["b_inf"]),
-        "sigma_sm_cm2": np.float64(r["sigma_sm"] * tr.GEV2_TO_CM2),
-        "aa_over_vv": np.float64(r["aa_over_vv"]), "va_over_vv": np.float64(r["va_over_vv"]),
-        "interp_max_rel_error": np.float64(err), **extra,
+        **tr.table_arrays(fine, r, nuclei, nodes), **extra,
         "target": np.array(spec["target"]),
-        "nucleus_z": np.array([x.z for x in nuclei]),
-        "nucleus_count": np.array([x.count for x in nuclei], dtype=float),
-        "nucleus_radius_fm": np.array([x.radius_fm for x in nuclei]),
-        "s2w": np.float64(S2W_LOW), "c_v": np.float64(tr.C_V_SM), "c_a": np.float64(tr.C_A_SM),
-        "m_mu": np.float64(M_MU),
-        "nodes": np.array([nodes.m2, nodes.q2, nodes.cos, nodes.phi, nodes.s]),
         "method": np.array("epa (flux with 1 - Q2min/Q2)"),
         "description": np.array(spec["description"] + "; A, B of sigma/sigma_SM = 1 + A y^2 + B y^4, y = g/1e-3, "
                                 "m_zp in GeV; built by data/trident_forecast/build_table.py"),

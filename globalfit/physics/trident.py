@@ -236,6 +236,29 @@ def table_summary(data: dict, seconds: float) -> str:
             f"interpolation error <= {float(data['interp_max_rel_error']):.1e}")
 
 
+def table_arrays(fine: np.ndarray, r: dict, nuclei: list, nodes: Nodes) -> dict[str, np.ndarray]:
+    """The arrays every stored coefficient table holds, from ratio coefficients `r` computed on `fine` (grid points at
+    even indices, midpoints at odd ones: the midpoints measure the interpolation error): the grid, A, B, their
+    limits, σ_SM [cm²], the couplings' ratios, the target nuclei and the constants and quadrature used."""
+    grid = slice(0, None, 2)
+    table = CoefficientTable.from_arrays(fine[grid], r["A"][grid], r["B"][grid], r["a_inf"], r["b_inf"])
+    a_mid, b_mid = table.coefficients(fine[1::2])
+    err = max(np.max(np.abs(a_mid / r["A"][1::2] - 1)), np.max(np.abs(b_mid / r["B"][1::2] - 1)))
+    return {
+        "m_zp": fine[grid], "A": r["A"][grid], "B": r["B"][grid],
+        "a_inf": np.float64(r["a_inf"]), "b_inf": np.float64(r["b_inf"]),
+        "sigma_sm_cm2": np.float64(r["sigma_sm"] * GEV2_TO_CM2),
+        "aa_over_vv": np.float64(r["aa_over_vv"]), "va_over_vv": np.float64(r["va_over_vv"]),
+        "interp_max_rel_error": np.float64(err),
+        "nucleus_z": np.array([x.z for x in nuclei]),
+        "nucleus_count": np.array([x.count for x in nuclei], dtype=float),
+        "nucleus_radius_fm": np.array([x.radius_fm for x in nuclei]),
+        "s2w": np.float64(S2W_LOW), "c_v": np.float64(C_V_SM), "c_a": np.float64(C_A_SM),
+        "m_mu": np.float64(M_MU),
+        "nodes": np.array([nodes.m2, nodes.q2, nodes.cos, nodes.phi, nodes.s]),
+    }
+
+
 def _gl(n: int, a, b):
     x, w = np.polynomial.legendre.leggauss(n)
     a, b = np.asarray(a, dtype=float)[..., None], np.asarray(b, dtype=float)[..., None]

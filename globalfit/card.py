@@ -132,6 +132,9 @@ class LockstepSettings(_Strict):
     dlogz: Num = Field(0.1, gt=0, description="stop when the live points could add less than this to ln Z")
     replace: Num = Field(0.5, gt=0, le=0.5, description="fraction of the live points replaced per iteration")
     slices: Int | None = Field(None, ge=1, description="slices per new point (default: max(10, 2 × parameters))")
+    proposal: Literal["slice", "region", "auto"] | None = Field(
+        None, description="new points from slice chains, from the friends region (rejection), or the region while it "
+                          "is cheaper (default: slice; auto under sampler: auto)")
     maxcall: Int | None = Field(None, ge=1, description="stop after this many likelihood calls")
 
 

@@ -114,24 +114,26 @@ def test_prior_partly_outside_the_domain(register_plugin):
     assert abs(res.logz - base.logz) < 3 * res.logzerr, (res.logz, res.logzerr, base.logz)
 
 
-def test_same_seed_same_run(register_plugin):
+@pytest.mark.parametrize("proposal", ["slice", "region"])
+def test_same_seed_same_run(register_plugin, proposal):
     problem = problems.gauss(2)
     register_plugin(problems.plugin(problem))
-    a, b, c = (_run(problem, _lockstep(100), seed=s) for s in (4, 4, 5))
+    a, b, c = (_run(problem, _lockstep(100, proposal=proposal), seed=s) for s in (4, 4, 5))
     assert np.array_equal(a.theta, b.theta) and np.array_equal(a.log_weight, b.log_weight)
     assert a.logz == b.logz and a.ncall == b.ncall
     assert a.logz != c.logz
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_interrupted_run_resumes_to_the_identical_result(tmp_path, register_plugin):
+@pytest.mark.parametrize("proposal, calls", [("slice", 200), ("auto", 8)])
+def test_interrupted_run_resumes_to_the_identical_result(tmp_path, register_plugin, proposal, calls):
     problem = problems.gauss(3)
     register_plugin(problems.plugin(problem))
-    card = load_card(problems.card(problem, _lockstep(100), seed=2))
+    card = load_card(problems.card(problem, _lockstep(100, proposal=proposal), seed=2))
     ref = samplers.run(Posterior(card), card.sampler, card.seed, progress=False)
     post = Posterior(card)
     post.log_likelihood = post.log_likelihood
-    interrupt_after(post, 200)
+    interrupt_after(post, calls)
     with pytest.raises(interrupts.Interrupted, match="--resume"):
         with Checkpointer(tmp_path / "checkpoint", card, post.names, every=0.0) as ck:
             samplers.run(post, card.sampler, card.seed, progress=False, checkpoint=ck)

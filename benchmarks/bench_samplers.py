@@ -12,8 +12,8 @@ the same run as globalfit's lockstep sampler. CPU seconds of this process (one c
           correlated Gaussian: CPU per run × (scatter / 0.1)², the cost of a real ln Z error of 0.1 (the error of
           nested sampling falls as 1/√n_live while the cost grows as n_live).
 
-    python benchmarks/bench_samplers.py [--seeds 10] [--goals 1,2,3,4,5] [--engines auto,lockstep,dynesty,ultranest,nautilus]
-                                        [--quick] [--smoke]
+    python benchmarks/bench_samplers.py [--seeds 10] [--goals 1,2,3,4,5]
+                                        [--engines auto,lockstep,dynesty,ultranest,nautilus] [--quick] [--smoke]
 
 --quick: 3 seeds, goal 2 on one problem, nautilus left out of goal 5's 9-D row (3 seeds for nautilus otherwise: ≈ 70 s
 CPU per 9-D run). --smoke shrinks every setting so that

@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 import pytest
+from conftest import gminus2_card
 from scipy import stats
 
 from globalfit import samplers
@@ -17,7 +18,6 @@ from globalfit.card import load_card
 from globalfit.errors import CardError
 from globalfit.posterior import Posterior
 from globalfit.samplers import lockstep, problems, region
-from conftest import gminus2_card
 
 CASES = [problems.gauss(2), problems.gauss(5), problems.bimodal(3), problems.banana(2), problems.shell(3),
          problems.flat(4)]

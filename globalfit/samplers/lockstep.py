@@ -277,7 +277,7 @@ class LockstepSampler:
 
     def iterate(self, live: Live) -> SliceStats:
         """k deaths and k replacements."""
-        n, k = self.n, self.k
+        k = self.k
         order = np.argsort(live.logl, kind="stable")
         kill, survivors = order[:k], order[k:]
         lstar = float(live.logl[kill[-1]])

@@ -245,7 +245,9 @@ def _engine_row(run) -> dict:
     err, how = reported_error(r)
     how = str(r.get("logzerr_method") or (f"{run.sampler}'s own" if how == "sampler's own" else how))
     cpu = m.get("cpu_time_s", r.get("cpu_time_s"))
-    return {"name": run.name, "path": str(run.path), "engine": run.sampler,
+    proposal = r.get("proposal") if run.sampler == "lockstep" else None
+    engine = run.sampler if proposal in (None, "slice") else f"{run.sampler}/{proposal}"
+    return {"name": run.name, "path": str(run.path), "engine": engine,
             "live_points": _live_points(m["sampler"].get("settings") or {}), "seed": m.get("seed"),
             "logz": float(r["logz"]), "logz_err": err, "logz_err_method": how,
             "likelihood_calls": m.get("likelihood_calls"), "wall_time_s": m.get("wall_time_s"),
@@ -295,16 +297,17 @@ def _seconds(x: float | None) -> str:
 
 def _agreement_rows(result: dict, w: int) -> list[str]:
     show_cpu = any(r.get("cpu_time_s") is not None for r in result["rows"])
-    head = (f"{'run':<{w}}{'engine':<11}{'live':>6}{'ln Z ± reported error':>24}{'calls':>10}{'wall':>9}"
+    e = max([11] + [len(r["engine"]) + 2 for r in result["rows"] if r.get("engine")])
+    head = (f"{'run':<{w}}{'engine':<{e}}{'live':>6}{'ln Z ± reported error':>24}{'calls':>10}{'wall':>9}"
             + (f"{'CPU':>9}" if show_cpu else "") + "  ln Z error")
     lines = [head, "-" * len(head)]
     for r in result["rows"]:
         if "failed" in r:
-            lines.append(f"{r['name']:<{w}}{'—':<11}{'':>6}{'−∞ (no solution)':>24}  excluded: {r['failed']}")
+            lines.append(f"{r['name']:<{w}}{'—':<{e}}{'':>6}{'−∞ (no solution)':>24}  excluded: {r['failed']}")
             continue
         live = "—" if r["live_points"] is None else str(r["live_points"])
         calls = "—" if r["likelihood_calls"] is None else str(r["likelihood_calls"])
-        lines.append(f"{r['name']:<{w}}{r['engine']:<11}{live:>6}{r['logz']:>13.3f} ± {r['logz_err']:<8.3f}"
+        lines.append(f"{r['name']:<{w}}{r['engine']:<{e}}{live:>6}{r['logz']:>13.3f} ± {r['logz_err']:<8.3f}"
                      f"{calls:>10}{_seconds(r['wall_time_s']):>9}"
                      + (f"{_seconds(r['cpu_time_s']):>9}" if show_cpu else "") + f"  {r['logz_err_method']}")
     return lines

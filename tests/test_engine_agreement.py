@@ -1,4 +1,5 @@
-"""Engine agreement in studies: examples/engines.yaml (one card run with lockstep, dynesty, UltraNest and nautilus) through the
+"""Engine agreement in studies: examples/engines.yaml (one card run with lockstep — slice chains, and `auto` with its
+region proposal — dynesty, UltraNest and nautilus) through the
 command line prints and stores the agreement table; a constructed disagreement is flagged beyond 3σ; runs whose
 physics cards or data files differ are said to differ; `agreement:` in a compare group is validated."""
 import copy
@@ -21,7 +22,7 @@ from globalfit.study import load_study, write_comparison
 
 ROOT = Path(__file__).resolve().parents[1]
 ENGINES_CARD = ROOT / "examples" / "engines.yaml"
-#: tiny settings: the four runs take a few seconds together on 2 cores
+#: tiny settings: the five runs take a few seconds together on 2 cores
 TINY = ["sampler.lockstep.nlive=50", "sampler.dynesty.nlive=50", "sampler.ultranest.min_num_live_points=50", "sampler.ultranest.min_ess=50",
         "sampler.nautilus.n_live=100", "sampler.nautilus.n_eff=300", "sampler.nautilus.n_networks=1"]
 
@@ -44,24 +45,24 @@ def engines_study(tmp_path_factory):
 @pytest.mark.slow
 def test_engines_study_prints_and_stores_the_agreement_table(engines_study):
     out, stdout = engines_study
-    names = ["engines-lockstep", "engines-dynesty", "engines-ultranest", "engines-nautilus"]
+    names = ["engines-lockstep", "engines-auto", "engines-dynesty", "engines-ultranest", "engines-nautilus"]
     assert stdout.strip() == (out / "comparison.txt").read_text(encoding="utf-8").strip()
-    assert "agreement of lockstep, dynesty, ultranest, nautilus" in stdout
+    assert "agreement of lockstep, lockstep/auto, dynesty, ultranest, nautilus" in stdout
     for name in names:
         assert name in stdout
     assert "every run has the physics card of engines-lockstep" in stdout
     assert "ln B" not in stdout and "odds" not in stdout  # no Bayes factors between runs of one card
     (group,) = json.loads((out / "comparison.json").read_text(encoding="utf-8"))
     assert group["kind"] == "agreement" and group["same_physics"] and group["physics_differences"] == {}
-    assert group["engines"] == ["lockstep", "dynesty", "ultranest", "nautilus"]
+    assert group["engines"] == ["lockstep", "lockstep/auto", "dynesty", "ultranest", "nautilus"]
     rows = group["rows"]
     assert [r["name"] for r in rows] == names and [r["engine"] for r in rows] == group["engines"]
-    assert [r["live_points"] for r in rows] == [50, 50, 50, 100]
+    assert [r["live_points"] for r in rows] == [50, 50, 50, 50, 100]
     assert len({r["physics_sha256"] for r in rows}) == 1
     for r in rows:
         assert math.isfinite(r["logz"]) and r["logz_err"] > 0 and r["likelihood_calls"] > 0 and r["wall_time_s"] > 0
         assert f"{r['logz']:.3f} ± {r['logz_err']:.3f}" in stdout
-    assert len(group["pairs"]) == 6
+    assert len(group["pairs"]) == 10
     for p in group["pairs"]:
         a, b = (next(r for r in rows if r["name"] == n) for n in (p["a"], p["b"]))
         assert p["delta_logz"] == pytest.approx(b["logz"] - a["logz"])
@@ -69,7 +70,7 @@ def test_engines_study_prints_and_stores_the_agreement_table(engines_study):
         assert p["n_sigma"] == pytest.approx(abs(p["delta_logz"]) / p["sigma"])
         assert p["agree"] == (p["n_sigma"] <= AGREEMENT_SIGMA)
         assert f"{p['a']} vs {p['b']}" in stdout
-    word = "verdict: all 6 pair(s) agree" if group["all_agree"] else "DISAGREE beyond 3σ"
+    word = "verdict: all 10 pair(s) agree" if group["all_agree"] else "DISAGREE beyond 3σ"
     assert word in stdout
 
 
@@ -99,10 +100,10 @@ def test_a_stored_disagreement_is_flagged_by_compare(engines_study, tmp_path, ca
 
 def test_the_engine_variants_share_one_physics_card():
     study = load_study(ENGINES_CARD)
-    engines = ["lockstep", "dynesty", "ultranest", "nautilus"]
+    engines = ["lockstep", "auto", "dynesty", "ultranest", "nautilus"]
     assert {v: c.sampler.name for v, c in study.cards.items()} == {e: e for e in engines}
     assert len({physics_hash(c.to_dict()) for c in study.cards.values()}) == 1
-    assert len({c.sha256() for c in study.cards.values()}) == 4  # the full card hashes differ (sampler block)
+    assert len({c.sha256() for c in study.cards.values()}) == 5  # the full card hashes differ (sampler block)
     assert study.groups[0].agreement is None and study.groups[0].runs == engines
 
 

@@ -96,7 +96,8 @@ def test_reported_error_follows_the_scatter_over_seeds(register_plugin):
     assert abs(np.mean([r.logz for r in runs]) - problem.logz) < 3 * scatter / np.sqrt(20)
 
 
-def test_prior_partly_outside_the_domain(register_plugin):
+@pytest.mark.parametrize("proposal", ["slice", "region"])
+def test_prior_partly_outside_the_domain(register_plugin, proposal):
     """L = 0 on x0 > 0 (half the box, where the Gaussian at x0 = −4 has no mass): Z = 1/(2V) is found through the
     fraction of finite draws, f ≈ 1/2."""
     base = problems.gauss(2)
@@ -108,7 +109,7 @@ def test_prior_partly_outside_the_domain(register_plugin):
 
     half = problems.Problem("halfbox", 2, loglike, base.logz)
     register_plugin(problems.plugin(half))
-    res = _run(half, _lockstep(300))
+    res = _run(half, _lockstep(300, proposal=proposal))
     assert 0.4 < res.stats["prior_fraction_finite"] < 0.6
     assert np.all(np.isfinite(res.logl))
     assert abs(res.logz - base.logz) < 3 * res.logzerr, (res.logz, res.logzerr, base.logz)

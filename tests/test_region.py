@@ -118,3 +118,27 @@ def test_sampler_auto_uses_the_region_in_two_dimensions(register_plugin):
     assert res.stats["proposal"] == "auto" and res.stats["region_iterations"] == res.stats["iterations"]
     with pytest.raises(CardError, match="sampler.lockstep.proposal"):
         load_card(gminus2_card(sampler={"name": "lockstep", "lockstep": {"proposal": "ellipsoids"}}))
+
+
+@pytest.mark.parametrize("proposal", ["slice", "region"])
+def test_a_mode_across_the_wrap_of_a_periodic_parameter(register_plugin, proposal):
+    """A Gaussian (σ = 0.5) in x0 centred on the box's edge, x0 periodic with period 20 (like a phase at 0 = 2π), a
+    normalised Gaussian in x1: half of the mode lies at each end of the box, and Z = 1/V as for the unwrapped mode.
+    The region is not wrapped; the balls around the points at both ends cover both halves."""
+    base = problems.gauss(1)
+
+    def loglike(x):
+        dx = x[:, 0] % (2 * problems.HALF_WIDTH) - problems.HALF_WIDTH  # signed distance to the edge ±10
+        return (-0.5 * (dx / 0.5) ** 2 - math.log(0.5 * math.sqrt(2 * math.pi))
+                + base.loglike(x[:, 1:]))
+
+    wrap = problems.Problem("wrap2", 2, loglike, -2 * math.log(2 * problems.HALF_WIDTH))
+    register_plugin(problems.plugin(wrap))
+    card = load_card(problems.card(wrap, _region(proposal=proposal), seed=4))
+    post = Posterior(card)
+    post.space.periodic_indices = lambda: [0]
+    res = samplers.run(post, card.sampler, card.seed, progress=False)
+    assert abs(res.logz - wrap.logz) < 3 * res.logzerr, (res.logz, res.logzerr, wrap.logz)
+    w = np.exp(res.log_weight)
+    near_edge = np.abs(np.abs(res.theta[:, 0]) - problems.HALF_WIDTH) < 2.0
+    assert w[near_edge].sum() > 0.99 and 0.3 < w[res.theta[:, 0] > 0].sum() < 0.7  # both halves of the mode

@@ -142,3 +142,18 @@ def test_a_mode_across_the_wrap_of_a_periodic_parameter(register_plugin, proposa
     w = np.exp(res.log_weight)
     near_edge = np.abs(np.abs(res.theta[:, 0]) - problems.HALF_WIDTH) < 2.0
     assert w[near_edge].sum() > 0.99 and 0.3 < w[res.theta[:, 0] > 0].sum() < 0.7  # both halves of the mode
+
+
+def test_the_region_benchmark_runs(capsys):
+    """benchmarks/bench_region.py (quoted in docs/samplers.md) with tiny settings: it prints its table."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    try:
+        import bench_region
+    finally:
+        sys.path.pop(0)
+    assert bench_region.main(["--smoke"]) == 0
+    out = capsys.readouterr().out
+    assert "zprime" in out and "region its" in out

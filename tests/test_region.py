@@ -157,3 +157,19 @@ def test_the_region_benchmark_runs(capsys):
     assert bench_region.main(["--smoke"]) == 0
     out = capsys.readouterr().out
     assert "zprime" in out and "region its" in out
+
+
+def test_a_region_without_volume_hands_over_to_slices_under_auto(register_plugin, monkeypatch):
+    from globalfit.errors import RunError
+
+    problem = problems.gauss(2)
+    register_plugin(problems.plugin(problem))
+
+    def empty(self, m, max_draws=np.inf):
+        raise RunError("the friends region has no volume inside the unit cube")
+
+    monkeypatch.setattr(region.FriendsRegion, "sample", empty)
+    res = _run(problem, _region(proposal="auto"))
+    assert res.stats["region_iterations"] == 1 and abs(res.logz - problem.logz) < 3 * res.logzerr
+    with pytest.raises(RunError, match="no volume inside the unit cube"):
+        _run(problem, _region(proposal="region"))

@@ -329,7 +329,13 @@ class LockstepSampler:
 
         while need > 0 and cost() < budget:
             m = int(min(math.ceil(need * live.region_cost * 1.1) + 1, MAX_REGION_BATCH))
-            v, logl, u = self.chains.evaluate(region.sample(m, (budget - stats.points) * DRAWS_PER_CALL))
+            try:
+                candidates = region.sample(m, (budget - stats.points) * DRAWS_PER_CALL)
+            except RunError:
+                if self.proposal != "auto":
+                    raise
+                break  # no volume inside the cube: slice chains take over
+            v, logl, u = self.chains.evaluate(candidates)
             stats.points += len(u)
             stats.rounds += 1
             ok = np.flatnonzero(logl > lstar)

@@ -101,10 +101,11 @@ def test_auto_falls_back_to_slices_when_the_region_costs_more(register_plugin, m
 def test_auto_proposal_by_dimension_and_the_region_warning(register_plugin):
     hi = problems.gauss(lockstep.REGION_MAX_DIM + 1)
     lo = problems.gauss(lockstep.REGION_MAX_DIM)
-    for problem, expect in ((hi, "slice"), (lo, "auto")):
+    for problem, nlive, expect in ((hi, 100, "slice"), (lo, 100, "auto"), (lo, lockstep.REGION_MAX_LIVE, "auto"),
+                                   (lo, lockstep.REGION_MAX_LIVE + 1, "slice")):
         register_plugin(problems.plugin(problem))
         post = Posterior(load_card(problems.card(problem, _region(proposal="auto"))))
-        assert lockstep.LockstepSampler(post, 100, 0.5, 10, np.random.default_rng(0), "auto").proposal == expect
+        assert lockstep.LockstepSampler(post, nlive, 0.5, 10, np.random.default_rng(0), "auto").proposal == expect
     beyond = problems.gauss(lockstep.REGION_VALIDATED_DIM + 1)
     register_plugin(problems.plugin(beyond))
     res = _run(beyond, {**_region(60), "lockstep": {"nlive": 60, "proposal": "region", "dlogz": 5.0}})

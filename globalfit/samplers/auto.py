@@ -1,12 +1,12 @@
 """`sampler.name: auto` and `sampler.target_dlnz`: the engine and the number of live points chosen for the card.
 
 Engine. `auto` runs globalfit's lockstep nested sampler (globalfit.samplers.lockstep) with `proposal: auto` (unless
-the card sets one): in up to REGION_MAX_DIM = 6 dimensions new points come from the friends region
-(globalfit.samplers.region) while it costs fewer calls per point than slice chains, above that from max(10, 2d)
-random-direction slices per point. benchmarks/bench_samplers.py measures why: on the 2-D Z′ fit, the 9-D ordering fit
-and a 12-D Gaussian it reaches the same real ln Z accuracy as static dynesty and UltraNest at several times less CPU,
-and its reported error follows the scatter over seeds on every problem of benchmarks/bench_evidence.py (Gaussians in
-2–20 D, bimodal, banana, shell, flat direction).
+the card sets one): in up to REGION_MAX_DIM = 6 dimensions and REGION_MAX_LIVE = 2500 live points new points come
+from the friends region (globalfit.samplers.region) while it costs fewer calls per point than slice chains,
+otherwise from max(10, 2d) random-direction slices per point. benchmarks/bench_samplers.py measures why: on the 2-D
+Z′ fit, the 9-D ordering fit and a 12-D Gaussian it reaches the same real ln Z accuracy as static dynesty and
+UltraNest at several times less CPU, and its reported error follows the scatter over seeds on every problem of
+benchmarks/bench_evidence.py (Gaussians in 2–20 D, bimodal, banana, shell, flat direction).
 
 Live points. The ln Z error of nested sampling falls as 1/√n_live (Skilling 2006: σ² ≈ H/n_live). With a target error
 σ*, a pilot run with PILOT_NLIVE live points (same engine, its own seed stream) measures σ_p, and the run uses

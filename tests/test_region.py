@@ -174,3 +174,25 @@ def test_a_region_without_volume_hands_over_to_slices_under_auto(register_plugin
     assert res.stats["region_iterations"] == 1 and abs(res.logz - problem.logz) < 3 * res.logzerr
     with pytest.raises(RunError, match="no volume inside the unit cube"):
         _run(problem, _region(proposal="region"))
+
+
+@pytest.mark.parametrize("proposal", ["region", "auto"])
+def test_a_plateau_at_the_maximum_is_a_clear_error_not_a_hang(register_plugin, proposal):
+    from globalfit.errors import RunError
+
+    base = problems.gauss(2)
+    flat = problems.Problem("plateau2", 2, lambda x: np.minimum(base.loglike(x), -3.0), base.logz)
+    register_plugin(problems.plugin(flat))
+    with pytest.raises(RunError, match="flat at its maximum"):
+        _run(flat, _region(100, proposal=proposal))
+
+
+def test_a_region_that_misses_the_contour_gives_up(register_plugin, monkeypatch):
+    from globalfit.errors import RunError
+
+    problem = problems.gauss(2)
+    register_plugin(problems.plugin(problem))
+    monkeypatch.setattr(lockstep, "REGION_FRUITLESS_CALLS", 5000)
+    monkeypatch.setattr(region.FriendsRegion, "sample", lambda self, m, max_draws=np.inf: np.full((m, 2), 1e-6))
+    with pytest.raises(RunError, match="region misses the likelihood contour"):
+        _run(problem, _region(100))

@@ -62,6 +62,8 @@ CALLS_PER_SLICE = 5.0
 #: draws from the region that cost about as much CPU as one likelihood call (distances to the m survivors, numpy;
 #: the benchmark posteriors take ≈ 0.3–3 µs per point in batches of hundreds)
 DRAWS_PER_CALL = 20.0
+#: calls without a single point above the threshold after which the region proposal gives up (a clear error, not a hang)
+REGION_FRUITLESS_CALLS = 1_000_000
 #: most candidates evaluated in one call by the region proposal
 MAX_REGION_BATCH = 20000
 #: `proposal: auto` uses the region in at most this many dimensions, slice chains above: the region recovers known
@@ -323,6 +325,9 @@ class LockstepSampler:
         the region at DRAWS_PER_CALL per call), the rest of this iteration's points and all later ones come from
         slice chains."""
         k = self.k
+        if not np.any(live.logl[survivors] > lstar):
+            raise RunError(f"no live point lies above log L = {lstar:.6g} (the region proposal needs one): the "
+                           "likelihood is flat at its maximum over more than half of the live points")
         region = FriendsRegion(live.u[survivors], self.rng)
         budget = k * self.slice_cost() if self.proposal == "auto" else np.inf
         us, vs, ls = [], [], []
@@ -349,6 +354,9 @@ class LockstepSampler:
             us.append(u[ok]), vs.append(v[ok]), ls.append(logl[ok])
             need -= len(ok)
             live.region_cost = cost() / max(accepted, 0.5)
+            if accepted == 0 and stats.points >= REGION_FRUITLESS_CALLS:
+                raise RunError(f"the region proposal found no point with log L > {lstar:.6g} in {stats.points} calls:"
+                               " the region misses the likelihood contour; use proposal: slice or auto")
         live.region_iterations += 1
         if need > 0 or (self.proposal == "auto" and live.region_cost > self.slice_cost()):
             live.mode = "slice"

@@ -10,7 +10,21 @@ import pytest
 import yaml
 
 from globalfit import likelihood as registry
+from globalfit import samplers
+from globalfit.card import load_card
 from globalfit.likelihood import Likelihood
+from globalfit.posterior import Posterior
+from globalfit.samplers import problems
+
+#: problems with a known evidence that every nested engine's tests recover (globalfit/samplers/problems.py)
+EVIDENCE_CASES = [problems.gauss(2), problems.gauss(5), problems.bimodal(3), problems.banana(2), problems.shell(3),
+                  problems.flat(4)]
+
+
+def run_problem(problem, sampler: dict, seed: int = 3):
+    """Run `sampler` (a card's sampler block) on a known-evidence problem (register its plugin first)."""
+    card = load_card(problems.card(problem, sampler, seed=seed))
+    return samplers.run(Posterior(card), card.sampler, card.seed, progress=False)
 
 
 def gaussian_plugin(name: str, dim: int, mean: np.ndarray, cov: np.ndarray) -> type[Likelihood]:

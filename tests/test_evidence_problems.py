@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import EVIDENCE_CASES
 
 from globalfit import samplers
 from globalfit.card import load_card
 from globalfit.posterior import Posterior
 from globalfit.samplers import problems
 
-CASES = [problems.gauss(2), problems.gauss(5), problems.bimodal(3), problems.banana(2), problems.shell(3),
-         problems.flat(4)]
+CASES = EVIDENCE_CASES
 
 
 @pytest.mark.parametrize("problem", CASES, ids=[p.name for p in CASES])

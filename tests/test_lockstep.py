@@ -10,7 +10,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import gaussian_plugin, gminus2_card, interrupt_after
+from conftest import EVIDENCE_CASES, gaussian_plugin, gminus2_card, interrupt_after, run_problem
 
 from globalfit import interrupts, samplers
 from globalfit.card import load_card
@@ -21,17 +21,14 @@ from globalfit.runner import run_card
 from globalfit.samplers import auto, lockstep, problems
 from globalfit.samplers.checkpoint import Checkpointer
 
-CASES = [problems.gauss(2), problems.gauss(5), problems.bimodal(3), problems.banana(2), problems.shell(3),
-         problems.flat(4)]
+CASES = EVIDENCE_CASES
 
 
 def _lockstep(nlive=300, **extra):
     return {"name": "lockstep", "progress": False, "lockstep": {"nlive": nlive, **extra}}
 
 
-def _run(problem, sampler, seed=3):
-    card = load_card(problems.card(problem, sampler, seed=seed))
-    return samplers.run(Posterior(card), card.sampler, card.seed, progress=False)
+_run = run_problem
 
 
 @pytest.mark.parametrize("problem", CASES, ids=[p.name for p in CASES])

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import gminus2_card
+from conftest import EVIDENCE_CASES, gminus2_card, run_problem
 from scipy import stats
 
 from globalfit import samplers
@@ -19,8 +19,7 @@ from globalfit.errors import CardError
 from globalfit.posterior import Posterior
 from globalfit.samplers import lockstep, problems, region
 
-CASES = [problems.gauss(2), problems.gauss(5), problems.bimodal(3), problems.banana(2), problems.shell(3),
-         problems.flat(4)]
+CASES = EVIDENCE_CASES
 CENTRE, OUTER, INNER = np.array([0.5, 0.5]), 0.3, 0.15
 
 
@@ -31,9 +30,7 @@ def _annulus(rng, n, inner=INNER):
     return CENTRE + np.column_stack((r * np.cos(phi), r * np.sin(phi)))
 
 
-def _run(problem, sampler, seed=3):
-    card = load_card(problems.card(problem, sampler, seed=seed))
-    return samplers.run(Posterior(card), card.sampler, card.seed, progress=False)
+_run = run_problem
 
 
 def _region(nlive=300, proposal="region"):

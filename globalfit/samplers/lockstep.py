@@ -43,7 +43,7 @@ from globalfit.errors import RunError
 from globalfit.samplers import SamplerResult, engines
 from globalfit.samplers import checkpoint as _ckpt
 from globalfit.samplers.progress import Progress
-from globalfit.samplers.region import FriendsRegion
+from globalfit.samplers.region import FriendsRegion, covariance_factor
 
 #: most unit steps of stepping out per slice (both ends together)
 MAX_STEP_OUT = 100
@@ -309,7 +309,7 @@ class LockstepSampler:
     def _from_slices(self, live: Live, survivors: np.ndarray, lstar: float, m: int):
         """m new points by slice chains started from distinct survivors; adapts the scale."""
         starts = survivors[self.rng.choice(len(survivors), size=m, replace=False)]
-        axes = self._axes(live.u[survivors])
+        axes = covariance_factor(live.u[survivors])
         out = self.chains.run(live.u[starts], lstar, axes, live.scale, self.slices)
         ratio = (out[3].expansions + 1.0) / (out[3].contractions + 1.0)
         live.scale *= float(np.clip(math.sqrt(ratio), 1.0 / SCALE_STEP, SCALE_STEP))
@@ -366,15 +366,6 @@ class LockstepSampler:
             stats.points += more.points
             stats.rounds += more.rounds
         return np.concatenate(us), np.concatenate(vs), np.concatenate(ls), stats
-
-    def _axes(self, u: np.ndarray) -> np.ndarray:
-        """Cholesky factor of the covariance of points u (regularised)."""
-        cov = np.atleast_2d(np.cov(u, rowvar=False))
-        cov += np.eye(self.d) * (1e-12 + 1e-10 * np.trace(cov) / self.d)
-        try:
-            return np.linalg.cholesky(cov)
-        except np.linalg.LinAlgError:
-            return np.diag(np.sqrt(np.maximum(np.diag(cov), 1e-12)))
 
     def finish(self, live: Live):
         """The run as a dynesty Results object: dead points, then the live points in order of L."""

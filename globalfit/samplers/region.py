@@ -44,12 +44,7 @@ class FriendsRegion:
         m, d = u.shape
         self.d = d
         self.centre = u.mean(axis=0)
-        cov = np.atleast_2d(np.cov(u, rowvar=False))
-        cov += np.eye(d) * (1e-12 + 1e-10 * np.trace(cov) / d)
-        try:
-            self.axes = np.linalg.cholesky(cov)
-        except np.linalg.LinAlgError:
-            self.axes = np.diag(np.sqrt(np.maximum(np.diag(cov), 1e-12)))
+        self.axes = covariance_factor(u)
         self.w = np.linalg.solve(self.axes, (u - self.centre).T).T
         self.radius, self.ellipsoid_radius = bootstrap_radii(self.w, rng, bootstraps)
         self.draws = 0  # draws from the envelope so far (the pilot included)
@@ -107,6 +102,18 @@ class FriendsRegion:
             if tries >= MAX_TRIES and have == 0:
                 raise RunError("the friends region has no volume inside the unit cube")
         return np.concatenate(out)[: max(m, 1)]
+
+
+def covariance_factor(u: np.ndarray) -> np.ndarray:
+    """Cholesky factor A of the covariance of points u (n, d), regularised (A Aᵀ = cov + ε·1); the square roots of the
+    variances if the covariance is not positive definite."""
+    d = u.shape[1]
+    cov = np.atleast_2d(np.cov(u, rowvar=False))
+    cov += np.eye(d) * (1e-12 + 1e-10 * np.trace(cov) / d)
+    try:
+        return np.linalg.cholesky(cov)
+    except np.linalg.LinAlgError:
+        return np.diag(np.sqrt(np.maximum(np.diag(cov), 1e-12)))
 
 
 def unit_ball(rng: np.random.Generator, n: int, d: int) -> np.ndarray:

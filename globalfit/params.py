@@ -243,13 +243,32 @@ class ParameterSpace:
         # bounds): then `all_inside` alone decides that a batch is inside the support
         self._finite_inside = math.isfinite(const) and all(
             isinstance(p, (Uniform, LogUniform)) and math.isfinite(p.min) and math.isfinite(p.max) for p in sampled)
+        # from_unit of the uniform and log-uniform columns in one pass: min + u (max − min), in ln for log-uniform
+        # (then exp), clipped to [min, max] — the same arithmetic as their own from_unit, element by element
+        self._flat_cols = np.array([j for j, p in enumerate(sampled) if type(p) in (Uniform, LogUniform)], dtype=int)
+        flat = [sampled[j] for j in self._flat_cols]
+        ln = [(math.log(p.min), math.log(p.max)) if isinstance(p, LogUniform) else (p.min, p.max) for p in flat]
+        self._flat_start = np.array([a for a, _ in ln], dtype=float)[:, None]
+        self._flat_width = np.array([b - a for a, b in ln], dtype=float)[:, None]
+        self._flat_exp = np.array([isinstance(p, LogUniform) for p in flat], dtype=bool)
+        self._flat_lo = np.array([p.min for p in flat], dtype=float)[:, None]
+        self._flat_hi = np.array([p.max for p in flat], dtype=float)[:, None]
+        self._other_cols = [j for j in range(self.ndim) if j not in set(self._flat_cols.tolist())]
 
     def from_unit(self, u: np.ndarray) -> np.ndarray:
         """Map points of the unit cube, shape (n, d), to parameter values (n, d)."""
         u = np.atleast_2d(np.asarray(u, dtype=float))
         out = np.empty_like(u)
-        for j, name in enumerate(self.names):
-            out[:, j] = self.priors[name].from_unit(u[:, j])
+        if self._flat_cols.size:
+            rows = u.T[self._flat_cols] if self._other_cols else u.T.copy()  # (m, n), each row contiguous
+            rows *= self._flat_width
+            rows += self._flat_start
+            if self._flat_exp.any():
+                rows[self._flat_exp] = np.exp(rows[self._flat_exp])
+            np.clip(rows, self._flat_lo, self._flat_hi, out=rows)
+            out[:, self._flat_cols] = rows.T
+        for j in self._other_cols:
+            out[:, j] = self.priors[self.names[j]].from_unit(u[:, j])
         return out
 
     @staticmethod

@@ -69,6 +69,10 @@ def test_evidence_and_moments_of_a_gaussian_in_a_box(register_plugin, sampler, d
     res = samplers.run(Posterior(card), card.sampler, card.seed, progress=False)
     assert res.sampler == sampler["name"] and res.stats["engine"] == sampler["name"]
     _check_gaussian(res, mean, cov, dim)
+    if sampler["name"] == "nautilus":  # the propagated error and its parts are stored (tests/test_nautilus_error.py)
+        parts = [res.stats[f"logzerr_{k}"] for k in ("shell_fraction", "bound_acceptance", "overlap", "importance")]
+        assert min(parts) >= 0.0 and res.logzerr == pytest.approx(np.sqrt(sum(parts)), rel=1e-12)
+        assert res.stats["logzerr_neff"] == pytest.approx(1.0 / np.sqrt(res.stats["n_eff_nautilus"]))
 
 
 @pytest.mark.parametrize("sampler", [ULTRANEST, NAUTILUS])

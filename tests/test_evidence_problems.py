@@ -51,11 +51,11 @@ ENGINE_CASES = [(e, p) for e in ("ultranest", "nautilus") for p in CASES if e ==
 
 @pytest.mark.parametrize("engine, problem", ENGINE_CASES, ids=[f"{e}-{p.name}" for e, p in ENGINE_CASES])
 def test_optional_engines_recover_the_evidence(register_plugin, engine, problem):
-    """UltraNest and nautilus on the same problems: ln Z within 3σ of the engine's reported error (with a floor of
-    0.05 for nautilus, whose empirical 1/√N_eff is measured at 1000 live points, not these small settings)."""
+    """UltraNest and nautilus on the same problems: ln Z within 3σ of the engine's reported error (nautilus's
+    propagated error, 0.022–0.024 here; its pulls over seeds 3–5 were 0.3–2.0)."""
     pytest.importorskip(engine)
     register_plugin(problems.plugin(problem))
     card = load_card(problems.card(problem, ENGINE_SETTINGS[engine], seed=3))
     res = samplers.run(Posterior(card), card.sampler, card.seed, progress=False)
-    err = max(res.stats.get("logzerr_reported", res.logzerr), 0.05 if engine == "nautilus" else 0.0)
+    err = res.stats.get("logzerr_reported", res.logzerr)
     assert abs(res.logz - problem.logz) < 3 * err, (engine, res.logz, err, problem.logz)

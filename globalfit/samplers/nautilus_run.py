@@ -10,7 +10,7 @@ the shell's points, V̂_i its volume). nautilus reports no error on it; the erro
 from the four estimates Ẑ is made of, each a count or a mean of independent draws: the shell's fraction of its
 bound's draws (binomial), the bound's acceptance inside its outer ellipsoids (binomial), the outer union's overlap
 correction (binomial) and L̄_i (importance sampling, 1/N_eff,i − 1/n_i). Measured against the scatter of ln Z over 10
-seeds (1000 live points; benchmarks/bench_evidence.py, docs/samplers.md) it is 0.9–1.45× the scatter on every
+seeds (1000 live points; benchmarks/bench_evidence.py, docs/samplers.md) it is 0.84–1.43× the scatter on every
 problem of known evidence. The rule of thumb 1/√N_eff (its author's, johannesulf/nautilus issue 52) was 1.8–1.9× the
 scatter on the 10-D Gaussian and the 4-D problem with a flat direction; it is kept in the run's statistics.
 With ``discard_exploration`` (the default here) the points of the exploration phase are dropped, which the
@@ -61,7 +61,7 @@ def run_nautilus(posterior, s, seed: int, progress: bool | str = True, checkpoin
         "nlive": s.n_live, "vectorized_calls": loglike.calls,
         "mean_batch_size": loglike.points / loglike.calls if loglike.calls else 0.0,
         "efficiency_percent": 100.0 * n_eff / max(int(sampler.n_like), 1),
-        "logzerr_method": "propagated: shell fractions, bound volumes, importance sampling (0.9-1.45x the scatter)",
+        "logzerr_method": "propagated: shell fractions, bound volumes, importance sampling (0.84-1.43x the scatter)",
         "resumed": int(resuming),  # netCDF attributes hold no booleans
     }
     if checkpoint is not None:

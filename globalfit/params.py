@@ -253,7 +253,7 @@ class ParameterSpace:
         self._flat_exp = np.array([isinstance(p, LogUniform) for p in flat], dtype=bool)
         self._flat_lo = np.array([p.min for p in flat], dtype=float)[:, None]
         self._flat_hi = np.array([p.max for p in flat], dtype=float)[:, None]
-        self._other_cols = [j for j in range(self.ndim) if j not in set(self._flat_cols.tolist())]
+        self._other_cols = sorted(set(range(self.ndim)) - set(self._flat_cols.tolist()))  # the other priors (normal)
 
     def from_unit(self, u: np.ndarray) -> np.ndarray:
         """Map points of the unit cube, shape (n, d), to parameter values (n, d)."""

@@ -71,3 +71,8 @@ def test_propagated_error_matches_the_scatter_of_simulated_estimates():
         logz.append(np.logaddexp.reduce(log_l + log_v))
         errors.append(logz_error(s, discard_exploration=True)[0])
     assert np.mean(errors) == pytest.approx(np.std(logz), rel=0.07)
+
+
+def test_no_shell_with_points_gives_an_infinite_error():
+    s = _fake([0, 0], [10, 10], [np.nan, np.nan], [-np.inf, -np.inf], [0.0, 0.0], [object(), object()])
+    assert logz_error(s, discard_exploration=False) == (float("inf"), {})

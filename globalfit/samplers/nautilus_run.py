@@ -87,6 +87,8 @@ def logz_error(sampler, discard_exploration: bool) -> tuple[float, dict[str, flo
     if discard_exploration and sampler.explored:
         drawn = drawn - np.asarray(sampler.shell_n_sample_exp, dtype=float)
     use = n > 0
+    if not use.any():  # no shell holds a point: nothing to estimate Ẑ from
+        return float("inf"), {}
     share = np.asarray(sampler.shell_log_l, dtype=float)[use] + np.asarray(sampler.shell_log_v, dtype=float)[use]
     z2 = np.exp(2.0 * (share - np.logaddexp.reduce(share)))
     bounds = [b for b, u in zip(sampler.bounds, use) if u]

@@ -3,11 +3,12 @@ and engine, over N seeds, the bias of ln Z, the scatter over seeds, the mean rep
 within a factor 1.5), and the CPU time per run. Figures are printed, never asserted. Each engine runs through the
 framework's own driver (globalfit.samplers.run on a card), so its reported error is exactly what a run stores.
 
-    python benchmarks/bench_evidence.py [--seeds 10] [--engines dynesty,ultranest,nautilus | all]
+    python benchmarks/bench_evidence.py [--seeds 10] [--first-seed 1] [--engines dynesty,ultranest,nautilus | all]
                                         [--problems gauss2,gauss5] [--nlive N] [--json FILE] [--smoke]
 
 --nlive: live points for every engine (default per engine: dynesty 500, UltraNest 400, nautilus 1000).
 --json: also write every run (ln Z, reported error, the engine's scalar statistics, CPU) to FILE.
+--first-seed: the seeds are first-seed … first-seed + seeds − 1 (to add seeds to an earlier run's, with --json).
 --smoke: 2 seeds, 2 problems, small settings (checks that the script runs; its figures mean nothing).
 """
 from __future__ import annotations
@@ -39,13 +40,13 @@ def sampler_settings(engine: str, nlive: int) -> dict:
     return {"name": engine, "progress": False, engine: blocks[engine]}
 
 
-def run_seeds(problem, engine: str, seeds: int, nlive: int) -> list[dict]:
+def run_seeds(problem, engine: str, seeds: int, nlive: int, first_seed: int = 1) -> list[dict]:
     """One record per seed: ln Z − ln Z true, the reported error, the engine's own error and statistics, CPU."""
     cls = problems.plugin(problem)
     registry.register(cls)
     try:
         records = []
-        for seed in range(1, seeds + 1):
+        for seed in range(first_seed, first_seed + seeds):
             card = load_card(problems.card(problem, sampler_settings(engine, nlive), seed=seed))
             t0 = time.process_time()
             res = samplers.run(Posterior(card), card.sampler, card.seed, progress=False)
@@ -76,6 +77,7 @@ def measure(problem, engine: str, seeds: int, nlive: int) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seeds", type=int, default=10)
+    ap.add_argument("--first-seed", type=int, default=1)
     ap.add_argument("--engines", default="dynesty", help="comma-separated, or 'all' (dynesty, ultranest, nautilus)")
     ap.add_argument("--problems", default=",".join(p.name for p in problems.standard()))
     ap.add_argument("--nlive", type=int, default=None, help="live points for every engine (default: per engine)")
@@ -91,13 +93,14 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [p for p in problems.standard() if p.name in args.problems.split(",")]
     live = {e: args.nlive or DEFAULT_NLIVE[e] for e in engines}
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores; python {platform.python_version()}; "
-          f"{args.seeds} seeds; live points " + ", ".join(f"{e} {n}" for e, n in live.items()))
+          f"{args.seeds} seeds ({args.first_seed}–{args.first_seed + args.seeds - 1}); live points "
+          + ", ".join(f"{e} {n}" for e, n in live.items()))
     print(f"{'problem':<10} {'engine':<10} {'ln Z true':>10} {'bias':>8} {'scatter':>8} {'reported':>9} "
           f"{'ratio':>6} {'own':>7} {'CPU/run':>8} {'calls':>9}")
     dump = []
     for problem in chosen:
         for engine in engines:
-            records = run_seeds(problem, engine, args.seeds, live[engine])
+            records = run_seeds(problem, engine, args.seeds, live[engine], args.first_seed)
             m = summarise(records)
             dump.append({"problem": problem.name, "engine": engine, "logz_true": problem.logz, "nlive": live[engine],
                          **m, "runs": records})

@@ -250,7 +250,7 @@ class ParameterSpace:
         ln = [(math.log(p.min), math.log(p.max)) if isinstance(p, LogUniform) else (p.min, p.max) for p in flat]
         self._flat_start = np.array([a for a, _ in ln], dtype=float)[:, None]
         self._flat_width = np.array([b - a for a, b in ln], dtype=float)[:, None]
-        self._flat_exp = np.array([isinstance(p, LogUniform) for p in flat], dtype=bool)
+        self._flat_exp = np.flatnonzero([isinstance(p, LogUniform) for p in flat])  # rows to exponentiate
         self._flat_lo = np.array([p.min for p in flat], dtype=float)[:, None]
         self._flat_hi = np.array([p.max for p in flat], dtype=float)[:, None]
         self._other_cols = sorted(set(range(self.ndim)) - set(self._flat_cols.tolist()))  # the other priors (normal)
@@ -263,7 +263,7 @@ class ParameterSpace:
             rows = u.T[self._flat_cols] if self._other_cols else u.T.copy()  # (m, n), each row contiguous
             rows *= self._flat_width
             rows += self._flat_start
-            if self._flat_exp.any():
+            if self._flat_exp.size:
                 rows[self._flat_exp] = np.exp(rows[self._flat_exp])
             np.clip(rows, self._flat_lo, self._flat_hi, out=rows)
             out[:, self._flat_cols] = rows.T

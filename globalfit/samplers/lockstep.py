@@ -432,8 +432,9 @@ class LockstepSampler:
                     arrays["live_born"].astype(int), logvol=float(state["logvol"]), logz=float(state["logz"]),
                     iteration=int(state["iteration"]), scale=float(state["scale"]), log_f=float(state["log_f"]),
                     var_log_f=float(state["var_log_f"]), points=int(state["points"]),
-                    mode=str(state.get("mode", "slice")), region_cost=float(state.get("region_cost", 2.0)),
-                    region_iterations=int(state.get("region_iterations", 0)))
+                    mode=str(state.get("mode", Live.mode)),
+                    region_cost=float(state.get("region_cost", Live.region_cost)),
+                    region_iterations=int(state.get("region_iterations", Live.region_iterations)))
         for key in DEAD:
             live.dead[key] = [arrays[f"dead_{key}"]] if len(arrays[f"dead_{key}"]) else []
         return live

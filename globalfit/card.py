@@ -217,7 +217,8 @@ _PRIOR_SPECS: dict[str, type[_Strict]] = {
     "uniform": _UniformSpec, "log-uniform": _LogUniformSpec, "normal": _NormalSpec, "fixed": _FixedSpec,
 }
 
-TOP_LEVEL_KEYS = ("name", "description", "model", "params", "likelihoods", "derived", "sampler", "output", "seed")
+TOP_LEVEL_KEYS = ("name", "description", "model", "params", "likelihoods", "derived", "sampler", "output", "seed",
+                  "compiled")
 #: a card or variant name: letters, digits, '_', '-', '.' (not starting with a punctuation character)
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _PARAM_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -246,6 +247,8 @@ class Card:
     catalogue: dict[str, ParameterInfo] = field(default_factory=dict, compare=False, repr=False)
     #: derived quantities of the model to compute and store although no likelihood reads them
     derived: tuple[str, ...] = ()
+    #: evaluate Σ log L with the fused compiled kernel (globalfit.compiled, docs/compiled.md) instead of numpy
+    compiled: bool = False
 
     def parameter_info(self, name: str) -> ParameterInfo:
         return parameter_info(name, self.catalogue)
@@ -261,6 +264,8 @@ class Card:
                               for k, c in self.likelihoods.items()}
         if self.derived:  # written only when used, so that the hash of older cards is unchanged
             out["derived"] = list(self.derived)
+        if self.compiled:  # likewise
+            out["compiled"] = True
         out["sampler"] = self.sampler.model_dump()
         out["output"] = self.output
         out["seed"] = self.seed
@@ -769,13 +774,17 @@ def build_card(raw: dict, src: str, default_name: str, problems: list[Problem]) 
     if not isinstance(derived, list) or not all(isinstance(d, str) for d in derived):
         problems.append(Problem("derived", f"expected a list of derived-quantity names, got {format_value(derived)}"))
         derived = []
+    compiled = raw.get("compiled", False)
+    if not isinstance(compiled, bool):
+        problems.append(Problem("compiled", f"expected true or false, got {format_value(compiled)}"))
+        compiled = False
 
     if model is not None and likes and isinstance(raw_params, Mapping) and len(params) == len(raw_params):
         problems.extend(_cross_checks(model, params, likes, sampler, catalogue, tuple(derived)))
     if problems:
         raise CardError(problems, source=src)
     return Card(name, description, model, params, likes, sampler, output, seed, None if src == "run card" else src,
-                catalogue, tuple(dict.fromkeys(derived)))
+                catalogue, tuple(dict.fromkeys(derived)), compiled)
 
 
 def _cross_checks(model: ModelChoice, params: dict[str, Prior], likes: dict[str, PluginConfig],

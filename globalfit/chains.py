@@ -85,7 +85,7 @@ def _dataset(values: dict[str, np.ndarray], dims: tuple[str, ...], card, attrs: 
 def package_versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for pkg in ("globalfit", "numpy", "scipy", "emcee", "dynesty", "ultranest", "nautilus-sampler", "arviz", "xarray",
-                "h5netcdf", "pydantic"):
+                "h5netcdf", "pydantic", "numba"):
         try:
             out[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:

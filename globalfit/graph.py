@@ -42,6 +42,8 @@ class Provider:
     when: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     domain: bool = False
     options: tuple[str, ...] = ()  # model options passed to func as keyword arguments
+    #: "module:function" of its compiled twin, formatted with the bound options (globalfit.compiled)
+    kernel: str | None = None
 
     def active(self, model_options: Mapping[str, object]) -> bool:
         return all(model_options.get(k) in allowed for k, allowed in self.when.items())
@@ -68,17 +70,19 @@ class QuantitySet:
         when: Mapping[str, Iterable[str]] | None = None,
         domain: bool = False,
         options: Iterable[str] = (),
+        kernel: str | None = None,
         units: Mapping[str, str] | str = "",
         labels: Mapping[str, str] | str | None = None,
         description: str = "",
     ):
         """Decorator adding a provider. `func(**inputs, **options)` returns an array, or a tuple of arrays
-        when there are several outputs (followed by the validity mask when ``domain=True``)."""
+        when there are several outputs (followed by the validity mask when ``domain=True``). `kernel`: the
+        "module:function" of its compiled twin for one point, a format string of the options (globalfit.compiled)."""
         outs = (outputs,) if isinstance(outputs, str) else tuple(outputs)
 
         def add(func):
             self.providers.append(Provider(outs, tuple(needs), func, {k: tuple(v) for k, v in (when or {}).items()},
-                                           domain, tuple(options)))
+                                           domain, tuple(options), kernel))
             for o in outs:
                 unit = units.get(o, "") if isinstance(units, Mapping) else units
                 if isinstance(labels, Mapping):
@@ -222,8 +226,12 @@ class QuantityGraph:
 
     def compile(self, plan: Plan) -> tuple[Step, ...]:
         """The plan's providers with their option arguments bound: what `run` executes (built once per card)."""
-        return tuple(Step(p.func, p.needs, {k: self.options[k] for k in p.options}, p.domain, p.outputs)
-                     for p in plan.steps)
+        steps = []
+        for p in plan.steps:
+            options = {k: self.options[k] for k in p.options}
+            kernel = p.kernel.format(**options) if p.kernel else None
+            steps.append(Step(p.func, p.needs, options, p.domain, p.outputs, kernel))
+        return tuple(steps)
 
     def evaluate(self, plan: Plan, values: Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """Run the plan on a batch. `values`: parameters in internal units, arrays of shape (n,).
@@ -296,3 +304,4 @@ class Step:
     options: Mapping[str, object]
     domain: bool
     outputs: tuple[str, ...]
+    kernel: str | None = None  # "module:function" of the compiled twin (globalfit.compiled), options filled in

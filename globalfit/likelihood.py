@@ -25,6 +25,7 @@ from typing import Any, ClassVar, TypeVar
 import numpy as np
 
 from globalfit import catalog
+from globalfit.compiled import Kernel
 from globalfit.params import ParameterInfo
 from globalfit.plugins import PluginError, Registry  # noqa: F401  (PluginError: part of this module's API)
 
@@ -65,6 +66,12 @@ class Likelihood:
         """log L for a batch: arrays of shape (n,) in, shape (n,) out; −inf outside the domain. The arrays of q
         are shared with the other plugins: read them, never modify them in place."""
         raise NotImplementedError
+
+    def kernel(self) -> Kernel | None:
+        """The compiled twin of `loglike` for the fused posterior (card key `compiled: true`, globalfit.compiled): a
+        Kernel naming an @njit function f(*values of `requires`, data) → log L of one point, with its data; None (the
+        default) when this instance has none."""
+        return None
 
     def exclusion_dchi2(self, cl: float) -> float:
         """Δχ² = −2Δln L at which a point counts as excluded at confidence level `cl` by this likelihood alone

@@ -339,6 +339,10 @@ class ParameterSpace:
                 out[name] = out[name] * f
         return out
 
+    def to_internal(self, name: str) -> float:
+        """The factor card units → internal units of a parameter of this space (ParameterInfo.to_internal)."""
+        return self._factors[name]
+
     def periodic_indices(self) -> list[int]:
         """Indices of sampled parameters whose prior covers exactly one period (for nested sampling)."""
         idx = []

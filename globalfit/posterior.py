@@ -8,7 +8,7 @@ import numpy as np
 
 from globalfit import likelihood as registry
 from globalfit.card import Card, model_graph
-from globalfit.errors import LikelihoodNaNError
+from globalfit.errors import CardError, LikelihoodNaNError, Problem
 from globalfit.likelihood import Batch
 from globalfit.params import ParameterSpace
 
@@ -99,8 +99,24 @@ class Posterior:
         self.derived = [o for step in self.plan.steps for o in step.outputs]
         self._card_factor = {k: card.catalogue[k].to_internal for k in self.derived
                              if k in card.catalogue and card.catalogue[k].to_internal != 1.0}
+        #: Σ log L in one compiled call per batch (card key `compiled: true`; globalfit.compiled), or None: numpy
+        self.fused = self._build_fused() if card.compiled else None
         self.ncall = 0  # points evaluated through log_prob / log_likelihood
         self.n_outside = 0  # of those, points inside the prior but outside the model's domain
+
+    def _build_fused(self):
+        """The fused kernel of the quantities the plugins read (quantities only stored, `derived:`, stay numpy's);
+        CardError when a piece has no kernel."""
+        from globalfit import compiled
+
+        targets = {name: plugin.requires for name, plugin in self.plugins.items()}
+        optional = {name: plugin.optional for name, plugin in self.plugins.items()}
+        plan = self.model.plan(targets, self.card.params, optional)
+        if any(step.domain and step not in plan.steps for step in self.plan.steps):
+            raise CardError([Problem("compiled", "a derived quantity listed under `derived:` decides the model's "
+                                                 "domain; compiled evaluation does not cover it (remove `compiled: "
+                                                 "true`)")])
+        return compiled.build(self.space, self.model.compile(plan), self.plugins)
 
     @property
     def names(self) -> list[str]:
@@ -171,6 +187,14 @@ class Posterior:
         self.ncall += cols.shape[1]
         if cols.shape[0] != self.ndim:
             raise ValueError(f"θ has {cols.shape[0]} columns; the card samples {self.ndim}: {self.names}")
+        if self.fused is not None:
+            total = np.empty(cols.shape[1])
+            n_outside = self.fused(cols, total)
+            if n_outside >= 0:
+                self.n_outside += n_outside
+                return total
+            # a NaN or +inf: the numpy evaluation below raises naming the point and the plugin (or, rounding apart,
+            # finds none and its values are used)
         _, valid, loglike = self._loglikes(self.space.values_columns(cols))
         all_valid = bool(valid.all())
         if not all_valid:

@@ -29,6 +29,7 @@ PARAMETERS: dict[str, ParameterInfo] = {p.name: p for p in [
 ]}
 
 QUANTITIES = QuantitySet()
+_KERNELS = "models.neutrino_kernels"  # compiled twins of the providers (globalfit.compiled; needs numba)
 quantity = QUANTITIES.quantity
 
 
@@ -36,7 +37,7 @@ _MASS_LABELS = {"m1": r"$m_1$ [eV]", "m2": r"$m_2$ [eV]", "m3": r"$m_3$ [eV]"}
 
 
 @quantity(("m1", "m2", "m3"), needs=("m_lightest", "dm21sq", "dm3lsq"), options=("ordering",), domain=True,
-          when={"texture": ("none",)}, units="eV", labels=_MASS_LABELS,
+          when={"texture": ("none",)}, kernel=f"{_KERNELS}:masses_{{ordering}}", units="eV", labels=_MASS_LABELS,
           description="neutrino masses for the model's ordering (docs/physics/neutrino.md)")
 def _masses(m_lightest, dm21sq, dm3lsq, ordering):
     return neutrino.masses(m_lightest, dm21sq, dm3lsq, ordering)
@@ -56,7 +57,8 @@ def _texture(s12sq, s13sq, s23sq, delta_cp, dm21sq, texture, ordering):
     return neutrino.texture_spectrum(texture, s12sq, s13sq, s23sq, delta_cp, dm21sq, ordering)
 
 
-@quantity("sum_mnu", needs=("m1", "m2", "m3"), units="eV", labels=r"$\Sigma m_\nu$ [eV]",
+@quantity("sum_mnu", needs=("m1", "m2", "m3"), kernel=f"{_KERNELS}:sum_masses", units="eV",
+          labels=r"$\Sigma m_\nu$ [eV]",
           description="sum of the neutrino masses")
 def _sum_mnu(m1, m2, m3):
     return neutrino.sum_masses(m1, m2, m3)
@@ -68,7 +70,8 @@ def _m_beta(m1, m2, m3, s12sq, s13sq):
     return neutrino.m_beta(m1, m2, m3, s12sq, s13sq)
 
 
-@quantity("m_betabeta", needs=("m1", "m2", "m3", "s12sq", "s13sq", "delta_cp", "alpha21", "alpha31"), units="eV",
+@quantity("m_betabeta", needs=("m1", "m2", "m3", "s12sq", "s13sq", "delta_cp", "alpha21", "alpha31"),
+          kernel=f"{_KERNELS}:m_betabeta", units="eV",
           labels=r"$m_{\beta\beta}$ [eV]", description="effective Majorana mass |Σ U_ei² m_i| (0νββ)")
 def _m_betabeta(m1, m2, m3, s12sq, s13sq, delta_cp, alpha21, alpha31):
     return neutrino.m_betabeta(m1, m2, m3, s12sq, s13sq, delta_cp, alpha21, alpha31)

@@ -33,7 +33,7 @@ import numpy as np
 
 from globalfit import catalog
 from globalfit.errors import DataError, GlobalfitError
-from globalfit.likelihood import Likelihood
+from globalfit.likelihood import Kernel, Likelihood
 from likelihoods._data import number, text, value
 
 Z95 = 1.959963984540054  # Φ⁻¹(0.975): a half-normal's 95% point in units of its width
@@ -74,6 +74,14 @@ class CosmologySumMnu(Likelihood):
             return self.limit
         dm3l = np.asarray(q["dm3lsq"], dtype=float)
         return np.where(dm3l < 0, self.limits["IO"], self.limits["NO"])
+
+    def kernel(self) -> Kernel:
+        """Compiled twin (likelihoods/cosmology/kernel.py)."""
+        shape = 1 if self.shape == "cut" else 0
+        if self.by_ordering:
+            return Kernel("likelihoods.cosmology.kernel:loglike_by_ordering",
+                          (self.limits["NO"], self.limits["IO"], shape))
+        return Kernel("likelihoods.cosmology.kernel:loglike", (self.limit, self.limit, shape))
 
     def loglike(self, q):
         s = np.asarray(q["sum_mnu"], dtype=float)

@@ -25,7 +25,7 @@ from scipy import special
 
 from globalfit import catalog
 from globalfit.errors import DataError
-from globalfit.likelihood import Likelihood
+from globalfit.likelihood import Kernel, Likelihood
 from globalfit.params import ParameterInfo
 from globalfit.physics.constants import M_E
 from likelihoods._data import number, numbers, text
@@ -54,15 +54,19 @@ def _log_upper_gamma_quarter_asym(x: np.ndarray) -> np.ndarray:
 _SERIES_TERMS = 24
 
 
+def _series_coefficients(m_lo: float, m_hi: float) -> np.ndarray:
+    """⟨M^{4k}⟩/k!, k = 1 … _SERIES_TERMS, of |M| flat in [m_lo, m_hi] (_log_marginal_series)."""
+    k = np.arange(1, _SERIES_TERMS + 1)
+    return (m_hi ** (4 * k + 1) - m_lo ** (4 * k + 1)) / ((4 * k + 1) * (m_hi - m_lo)) / np.cumprod(k.astype(float))
+
+
 def _log_marginal_series(a: np.ndarray, m_lo: float, m_hi: float) -> np.ndarray:
     """ln[(1/Δ)∫_lo^hi e^{−aM⁴} dM] = ln[1 + Σ_{k≥1} (−a)^k ⟨M^{4k}⟩/k!] (⟨M^{4k}⟩ = (hi^{4k+1} −
     lo^{4k+1})/((4k+1)Δ), the moments of the flat |M| distribution, Δ = hi − lo), for a|M|_max⁴ ≤ 1: summed by
     Horner's rule, then log1p."""
-    k = np.arange(1, _SERIES_TERMS + 1)
-    coef = (m_hi ** (4 * k + 1) - m_lo ** (4 * k + 1)) / ((4 * k + 1) * (m_hi - m_lo)) / np.cumprod(k.astype(float))
     x = -np.asarray(a, dtype=float)
     s = np.zeros_like(x)
-    for c in coef[::-1]:
+    for c in _series_coefficients(m_lo, m_hi)[::-1]:
         s = (s + c) * x
     return np.log1p(s)
 
@@ -178,6 +182,19 @@ class KamLANDZen(Likelihood):
             log_int = g_lo + np.log1p(-np.exp(g_hi - g_lo)) - 0.25 * np.log(a_safe) - math.log(4.0)
         log_avg = log_int - math.log(m_hi - m_lo)
         return np.where(small, _log_marginal_series(np.where(small, a, 0.0), m_lo, m_hi), log_avg)
+
+    def kernel(self) -> Kernel:
+        """Compiled twin (likelihoods/kamland_zen/kernel.py): the marginal from the same table, or |M| fixed."""
+        m_lo, m_hi = self.nme_range
+        if self.nme == "nuisance":
+            return Kernel("likelihoods.kamland_zen.kernel:loglike_at_nme", (self.k, Z90_SQ))
+        if self.nme == "conservative":
+            return Kernel("likelihoods.kamland_zen.kernel:loglike_conservative", (self.k, Z90_SQ, m_lo))
+        table = self._table()
+        mu4 = (m_hi**5 - m_lo**5) / (5.0 * (m_hi - m_lo))
+        return Kernel("likelihoods.kamland_zen.kernel:loglike_marginal",
+                      (self.k, Z90_SQ, m_lo, m_hi, m_lo**4, m_hi**4, mu4, table.y0, table.inv_h, table.last,
+                       np.array(table.coef), _series_coefficients(m_lo, m_hi)))
 
     def loglike(self, q):
         m = q["m_betabeta"]

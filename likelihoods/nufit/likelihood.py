@@ -42,7 +42,7 @@ import numpy as np
 
 from globalfit.errors import DataError
 from globalfit.grids import GridInterpolator, MultilinearSet, unpack
-from globalfit.likelihood import Likelihood
+from globalfit.likelihood import Kernel, Likelihood
 from likelihoods._data import BYTES, TEXT, float_arrays, increasing, load_npz
 
 OUTSIDE_PENALTY = 1.0e4
@@ -193,6 +193,15 @@ class NuFIT(Likelihood):
         if (no := ~io).any():
             out[no] = self.tables["NO"].chi2(s12sq[no], s13sq[no], s23sq[no], dcp[no], dm21sq[no], dm3lsq[no])
         return out
+
+    def kernel(self) -> Kernel | None:
+        """Compiled twin (likelihoods/nufit/kernel.py) of the full-table datasets; None for the 1-D projections."""
+        if self.projection:
+            return None
+        from likelihoods.nufit.kernel import pack
+
+        data = pack([((t.t3, t.t2, t.t1), float(t.offset)) for t in (self.tables["NO"], self.tables["IO"])])
+        return Kernel("likelihoods.nufit.kernel:loglike", data)
 
     def loglike(self, q):
         return -0.5 * self.chi2(q["s12sq"], q["s13sq"], q["s23sq"], q["delta_cp"], q["dm21sq"], q["dm3lsq"])

@@ -60,15 +60,17 @@ class Piece:
 
 
 class FusedLoglike:
-    """Σ_plugins log L over a batch in one compiled call: `fused(cols, out)` fills out (n,) from the columns (d, n)
-    of θ (card units, every point inside the prior) and returns the number of points outside the model's domain
-    (−inf there), or −1 when the batch must be evaluated by numpy (a NaN or +inf)."""
+    """Σ_plugins log L over a batch in one compiled call: `fused(theta, out)` fills out (n,) from θ (n, d), card units,
+    C order, and returns the number of points outside the model's domain (−inf there); or −1 when the batch must be
+    evaluated by numpy (a NaN or +inf), −2 when a point lies outside the box `lo` ≤ θ ≤ `hi` (or is NaN)."""
 
-    def __init__(self, func: Callable, scale: np.ndarray, fixed: np.ndarray, data: tuple, source: Path | None):
-        self.func, self.scale, self.fixed, self.data, self.source = func, scale, fixed, data, source
+    def __init__(self, func: Callable, lo: np.ndarray, hi: np.ndarray, scale: np.ndarray, fixed: np.ndarray,
+                 data: tuple, source: Path | None):
+        self.func, self.lo, self.hi, self.scale, self.fixed, self.data = func, lo, hi, scale, fixed, data
+        self.source = source
 
-    def __call__(self, cols: np.ndarray, out: np.ndarray) -> int:
-        return int(self.func(cols, self.scale, self.fixed, out, *self.data))
+    def __call__(self, theta: np.ndarray, out: np.ndarray) -> int:
+        return int(self.func(theta, self.lo, self.hi, self.scale, self.fixed, out, *self.data))
 
 
 def _numba_or_error():
@@ -113,11 +115,13 @@ def source(names: Sequence[str], fixed: Sequence[str], scaled: Sequence[bool], p
              "from numba import njit"]
     lines += [f"from {f.split(':')[0]} import {f.split(':')[1]} as {k}" for f, k in funcs.items()]
     data_args = "".join(f", data{i}" for i in range(len(plugins)))
-    lines += ["", "", "@njit(cache=True)", f"def fused(cols, scale, fixed, out{data_args}):",
-              "    n_outside = 0", "    for p in range(cols.shape[1]):"]
+    lines += ["", "", "@njit(cache=True)", f"def fused(theta, lo, hi, scale, fixed, out{data_args}):",
+              "    for p in range(theta.shape[0]):", "        for j in range(theta.shape[1]):",
+              "            if not (theta[p, j] >= lo[j] and theta[p, j] <= hi[j]):", "                return -2",
+              "    n_outside = 0", "    for p in range(theta.shape[0]):"]
     body = []
     for j, (name, s) in enumerate(zip(names, scaled)):
-        body.append(f"{v(name)} = cols[{j}, p]" + (f" * scale[{j}]" if s else ""))
+        body.append(f"{v(name)} = theta[p, {j}]" + (f" * scale[{j}]" if s else ""))
     for j, name in enumerate(fixed):
         body.append(f"{v(name)} = fixed[{j}]")
     body.append("valid = True")
@@ -199,6 +203,7 @@ def build(space, steps: Sequence, plugins: Mapping[str, object]) -> FusedLoglike
     text = source(names, fixed, [f != 1.0 for f in factors], pieces)
     func, path = _load(text, [p.func.split(":")[0] for p in pieces])
     scale = np.array(factors, dtype=float)
+    lo, hi = space.support_box()
     fixed_values = np.array([space.fixed[k] * space.to_internal(k) for k in fixed], dtype=float)
     data = tuple(p.data for p in pieces if not p.outputs)
-    return FusedLoglike(func, scale, fixed_values, data, path)
+    return FusedLoglike(func, lo, hi, scale, fixed_values, data, path)

@@ -189,7 +189,7 @@ class Posterior:
             raise ValueError(f"θ has {cols.shape[0]} columns; the card samples {self.ndim}: {self.names}")
         if self.fused is not None:
             total = np.empty(cols.shape[1])
-            n_outside = self.fused(cols, total)
+            n_outside = self.fused(np.ascontiguousarray(cols.T), total)
             if n_outside >= 0:
                 self.n_outside += n_outside
                 return total
@@ -218,6 +218,13 @@ class Posterior:
     def log_likelihood(self, theta: np.ndarray) -> np.ndarray:
         """Σ log L, shape (n,), for points inside the prior support (nested sampling); −inf elsewhere."""
         theta = np.atleast_2d(np.asarray(theta, dtype=float))
+        if self.fused is not None and theta.shape[1] == self.ndim:  # θ as it is: the loop checks the prior's box
+            total = np.empty(len(theta))
+            n_outside = self.fused(np.ascontiguousarray(theta), total)
+            if n_outside >= 0:
+                self.ncall += len(theta)
+                self.n_outside += n_outside
+                return total
         cols = self.space.columns(theta)
         if self.space.all_inside(cols):  # the usual case: no log prior needed
             return self._loglike_total(cols)

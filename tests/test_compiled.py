@@ -135,19 +135,24 @@ def test_constants_are_the_plugins():
 
 
 def test_nan_or_inf_goes_to_numpy(ordering_cards):
-    """The fused loop returns −1 for a NaN log L; the posterior then evaluates the batch with numpy, which raises
-    or (here) gives its own values."""
+    """The fused loop returns −1 for a NaN quantity or log L and −2 for a point outside the prior's box; the posterior
+    then evaluates the batch with numpy, which raises or (here) gives its own values."""
     numpy_post, fused_post = _pair(ordering_cards["NO-log"])
     theta = numpy_post.prior_transform(RNG.random((50, numpy_post.ndim)))
-    cols = np.ascontiguousarray(theta.T)
-    bad = cols.copy()
-    bad[0, 7] = math.nan  # s12sq
-    assert fused_post.fused(bad, np.empty(50)) == -1
+    fused = fused_post.fused
+    nan_scale = fused.scale.copy()
+    nan_scale[3] = math.nan  # δ_CP (a converted column): m_ββ and NuFIT's χ² NaN
+    out = np.empty(50)
+    assert fused.func(theta, fused.lo, fused.hi, nan_scale, fused.fixed, out, *fused.data) == -1
+    assert fused(theta, out) == 0
+    outside = theta.copy()
+    outside[3, 0] = -1.0
+    assert fused(outside, out) == -2
+    _close(numpy_post.log_likelihood(outside), fused_post.log_likelihood(outside))
     calls = []
-    real = fused_post.fused
-    fused_post.fused = lambda c, out: calls.append(1) or -1
+    fused_post.fused = lambda t, out: calls.append(1) or -1
     np.testing.assert_array_equal(fused_post.log_likelihood(theta), numpy_post.log_likelihood(theta))
-    assert calls and real(cols, np.empty(50)) == 0
+    assert calls
 
 
 def test_missing_kernels_are_named(ordering_cards):
@@ -204,10 +209,11 @@ def test_runs_are_reproducible_and_agree_with_numpy(ordering_cards):
 
 
 def test_source_of_a_structure():
-    """The generated loop reads the parameters in card units × their factors, the fixed ones from `fixed`, stops at
-    the domain flag and adds the plugins' log L in card order."""
+    """The generated loop checks the prior box, reads the parameters in card units × their factors, the fixed ones
+    from `fixed`, stops at the domain flag and adds the plugins' log L in card order."""
     pieces = [compiled.Piece("m:q", ("a", "b"), ("c", "d"), domain=True), compiled.Piece("m:f", ("c", "x"), data=())]
     text = compiled.source(["a", "b"], ["x"], [False, True], pieces)
-    assert "= cols[0, p]\n" in text and "= cols[1, p] * scale[1]" in text and "= fixed[0]" in text
+    assert "= theta[p, 0]\n" in text and "= theta[p, 1] * scale[1]" in text and "= fixed[0]" in text
+    assert text.index("return -2") < text.index("n_outside = 0")  # the prior box first
     assert text.index("valid = valid and ok") < text.index("if not valid:") < text.index("total += k1(")
     compile(text, "generated", "exec")

@@ -143,8 +143,9 @@ class SliceChains:
 
     def evaluate(self, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(θ, log L, points) of unit-cube points; −inf outside the cube (periodic coordinates wrapped first)."""
-        if self.periodic:
-            pts[:, self.periodic] %= 1.0
+        for j in self.periodic:  # column by column: the same remainders, no gathered copy
+            col = pts[:, j]
+            np.remainder(col, 1.0, out=col)
         inside = ((pts > 0.0) & (pts < 1.0)).all(axis=1)
         if inside.all():
             vs = self.transform(pts)
@@ -152,8 +153,9 @@ class SliceChains:
         logl = np.full(len(pts), -np.inf)
         vs = np.zeros_like(pts)
         if inside.any():
-            vs[inside] = self.transform(pts[inside])
-            logl[inside] = self.loglike(vs[inside])
+            v_in = self.transform(pts[inside])
+            vs[inside] = v_in
+            logl[inside] = self.loglike(v_in)
         return vs, logl, pts
 
     def run(self, start: np.ndarray, lstar: float, axes: np.ndarray, scale: float,

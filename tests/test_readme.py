@@ -35,6 +35,8 @@ SMALL: dict[str, list[str]] = {
     "globalfit list": [],
     "globalfit run examples/ordering.yaml --jobs 2": ["--set", "sampler.target_dlnz=1"],
     "globalfit compare chains/ordering": [],
+    "globalfit run examples/ordering.yaml --set compiled=true --set output=chains/ordering-compiled":
+        ["--set", "sampler.target_dlnz=1"],
     "globalfit run examples/engines.yaml --jobs 2": ["--set", "sampler.lockstep.nlive=40", "--set", "sampler.dynesty.nlive=40", "--set",
                                                      "sampler.ultranest.min_num_live_points=40", "--set",
                                                      "sampler.ultranest.min_ess=40", "--set", "sampler.nautilus.n_live=100",

@@ -127,11 +127,17 @@ class SliceChains:
     """k random-direction slice-sampling chains above the threshold `lstar`, advanced in lockstep: every round of
     stepping out or shrinking evaluates the one point each chain needs next, all in one call."""
 
-    def __init__(self, loglike, transform, rng: np.random.Generator, periodic: list[int]):
+    def __init__(self, loglike, transform, rng: np.random.Generator, periodic: list[int], compiled: bool = False):
         self.loglike = loglike
         self.transform = transform
         self.rng = rng
         self.periodic = periodic
+        #: the bookkeeping compiled (globalfit.samplers.slice_kernels; cards with `compiled: true`): the same chains
+        self.kernels = None
+        if compiled:
+            from globalfit.samplers import slice_kernels
+
+            self.kernels = slice_kernels
 
     def _directions(self, m: int, axes: np.ndarray, scale: float) -> np.ndarray:
         d = axes.shape[0]
@@ -161,6 +167,8 @@ class SliceChains:
     def run(self, start: np.ndarray, lstar: float, axes: np.ndarray, scale: float,
             slices: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, SliceStats]:
         """New points (u, θ, log L) with log L > lstar, one per row of `start` (all above lstar)."""
+        if self.kernels is not None:
+            return self._run_compiled(start, lstar, axes, scale, slices)
         rng = self.rng
         k, d = start.shape
         x = start.copy()
@@ -235,6 +243,49 @@ class SliceChains:
             stage[(stage == 1) & ~need_l & ~need_r] = 2
         return x, out_v, out_l, stats
 
+    def _run_compiled(self, start: np.ndarray, lstar: float, axes: np.ndarray, scale: float,
+                      slices: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, SliceStats]:
+        """`run` with its bookkeeping compiled: the same random numbers drawn in the same order, the same updates."""
+        kern, rng = self.kernels, self.rng
+        k, d = start.shape
+        x = start.copy()
+        out_v = np.empty((k, d))
+        out_l = np.empty(k)
+        direction = np.empty((k, d))
+        left, right = np.empty(k), np.empty(k)
+        steps_l, steps_r = np.empty(k, dtype=np.int64), np.empty(k, dtype=np.int64)
+        stage = np.ones(k, dtype=np.int8)
+        need_l, need_r = np.ones(k, dtype=np.bool_), np.ones(k, dtype=np.bool_)
+        done = np.zeros(k, dtype=np.int64)
+        stats = SliceStats()
+
+        def new_slice(idx: np.ndarray) -> None:
+            direction[idx] = self._directions(len(idx), axes, scale)
+            r0 = rng.random(len(idx))
+            kern.start(idx, r0, rng.random(len(idx)), MAX_STEP_OUT, left, right, steps_l, steps_r, need_l, need_r,
+                       stage)
+
+        new_slice(np.arange(k))
+        while True:
+            il, ir, ish = kern.select(stage, need_l, need_r)
+            if len(il) + len(ir) + len(ish) == 0:
+                break
+            pts, t_s = kern.propose(x, direction, left, right, il, ir, ish, rng.random(len(ish)))
+            vs, logl, pts = self.evaluate(pts)
+            stats.points += len(pts)
+            stats.rounds += 1
+            again, expansions, contractions, collapsed = kern.update(
+                logl, lstar, il, ir, ish, t_s, pts, vs, left, right, steps_l, steps_r, need_l, need_r, stage, done,
+                x, out_v, out_l, slices)
+            stats.expansions += expansions
+            stats.contractions += contractions
+            if len(again):
+                new_slice(again)
+            if collapsed:
+                raise RunError(f"slice sampling found no point with log L > {lstar:.6g} (the interval shrank "
+                               "to nothing): the likelihood is flat at its maximum or discontinuous there")
+        return x, out_v, out_l, stats
+
 
 class LockstepSampler:
     """The run: initial live points, iterations of k deaths and k replacements, the final live points."""
@@ -252,7 +303,8 @@ class LockstepSampler:
         self.proposal = "slice" if proposal == "auto" and many else proposal
         self.rng = rng
         self.periodic = list(posterior.space.periodic_indices() or [])
-        self.chains = SliceChains(posterior.log_likelihood, posterior.prior_transform, rng, self.periodic)
+        self.chains = SliceChains(posterior.log_likelihood, posterior.prior_transform, rng, self.periodic,
+                                  compiled=getattr(posterior, "fused", None) is not None)
         self.shrink = shrinkage(self.n, self.k)
         self.ncall_start = posterior.ncall  # calls before this run (e.g. a pilot's) are not this run's
 

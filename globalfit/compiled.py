@@ -21,7 +21,6 @@ the point and the plugin (globalfit.errors.LikelihoodNaNError).
 from __future__ import annotations
 
 import hashlib
-import importlib
 import importlib.util
 import os
 import re

@@ -340,12 +340,9 @@ class ParameterSpace:
         return out
 
     def support_box(self) -> tuple[np.ndarray, np.ndarray]:
-        """(lower, upper) bounds of every sampled parameter's support, (d,) each; when every prior is uniform or
-        log-uniform with finite bounds, a point has a finite log prior exactly when it lies in this box. Otherwise
-        the box is (−inf, inf): the log prior decides."""
-        if self._finite_inside:
-            return self._lo.copy(), self._hi.copy()
-        return np.full(self.ndim, -np.inf), np.full(self.ndim, np.inf)
+        """(lower, upper) bounds of every sampled parameter's support, (d,) each (±inf where a normal prior is not
+        truncated): a point has a finite log prior exactly when it lies in this box."""
+        return self._lo.copy(), self._hi.copy()
 
     def to_internal(self, name: str) -> float:
         """The factor card units → internal units of a parameter of this space (ParameterInfo.to_internal)."""

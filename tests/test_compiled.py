@@ -77,6 +77,20 @@ def test_outside_the_tables_and_outside_the_model(ordering_cards):
     assert not nufit.grids.inside(coords)  # the penalty was exercised
 
 
+def test_truncated_normal_prior(ordering_cards):
+    """Points beyond a truncated normal prior get −inf from log_likelihood, inside it the fused log L; an untruncated
+    one has no box."""
+    raw = ordering_cards["NO-log"].to_dict()
+    raw["params"]["s13sq"] = {"prior": "normal", "mean": 0.0222, "sigma": 0.0007, "min": 0.0215, "max": 0.023}
+    raw["params"]["alpha21"] = {"prior": "normal", "mean": 180.0, "sigma": 60.0}
+    numpy_post, fused_post = _pair(load_card(raw))
+    theta = numpy_post.prior_transform(RNG.random((400, numpy_post.ndim)))
+    theta[::4, 1] = RNG.uniform(0.019, 0.026, 100)  # partly beyond the truncation
+    a = numpy_post.log_likelihood(theta)
+    _close(a, fused_post.log_likelihood(theta))
+    assert 0 < np.isinf(a).sum() < 100
+
+
 def test_kamland_zen_marginal_over_its_whole_range():
     """The spline table, the power series below it and the asymptotic closed form above it."""
     from likelihoods.kamland_zen import KamLANDZen

@@ -16,7 +16,8 @@ Results equal the numpy evaluation to rounding (transcendental functions come fr
 own vectorized ones): a compiled run is reproducible with the same card and seed, and differs from a numpy run of the
 same card in the last bits of log L, so its chains are not those of the numpy run. Points outside the model's domain
 get −inf; a NaN quantity inside the domain, a NaN or +inf log L sends the batch to the numpy evaluation, which names
-the point and the plugin (globalfit.errors.LikelihoodNaNError).
+the point and the plugin (globalfit.errors.LikelihoodNaNError). The lockstep sampler then compiles its slice
+bookkeeping too (globalfit.samplers.slice_kernels; the same chains as its numpy bookkeeping, bit for bit).
 """
 from __future__ import annotations
 

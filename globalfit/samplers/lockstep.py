@@ -123,6 +123,16 @@ def shrinkage(nlive: int, k: int) -> np.ndarray:
     return np.cumsum(1.0 / (nlive - np.arange(k)))
 
 
+def _slice_arrays(start: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The state of k slice chains starting at the rows of `start` (k, d): (positions, their θ and log L, directions,
+    interval ends, step-out budgets per end, stage — 1 stepping out, 2 shrinking, 3 done —, which ends still step
+    out, slices done)."""
+    k, d = start.shape
+    return (start.copy(), np.empty((k, d)), np.empty(k), np.empty((k, d)), np.empty(k), np.empty(k),
+            np.empty(k, dtype=np.int64), np.empty(k, dtype=np.int64), np.ones(k, dtype=np.int8),
+            np.ones(k, dtype=bool), np.ones(k, dtype=bool), np.zeros(k, dtype=np.int64))
+
+
 class SliceChains:
     """k random-direction slice-sampling chains above the threshold `lstar`, advanced in lockstep: every round of
     stepping out or shrinking evaluates the one point each chain needs next, all in one call."""
@@ -170,16 +180,7 @@ class SliceChains:
         if self.kernels is not None:
             return self._run_compiled(start, lstar, axes, scale, slices)
         rng = self.rng
-        k, d = start.shape
-        x = start.copy()
-        out_v = np.empty((k, d))
-        out_l = np.empty(k)
-        direction = np.empty((k, d))
-        left, right = np.empty(k), np.empty(k)
-        steps_l, steps_r = np.empty(k, dtype=int), np.empty(k, dtype=int)  # step-out budget per end
-        stage = np.ones(k, dtype=np.int8)  # 1: stepping out, 2: shrinking, 3: done
-        need_l, need_r = np.ones(k, dtype=bool), np.ones(k, dtype=bool)
-        done = np.zeros(k, dtype=int)
+        x, out_v, out_l, direction, left, right, steps_l, steps_r, stage, need_l, need_r, done = _slice_arrays(start)
         stats = SliceStats()
 
         def new_slice(idx: np.ndarray) -> None:
@@ -192,7 +193,7 @@ class SliceChains:
             need_l[idx], need_r[idx] = j > 0, j < MAX_STEP_OUT - 1
             stage[idx] = 1
 
-        new_slice(np.arange(k))
+        new_slice(np.arange(len(start)))
         stage[(stage == 1) & ~need_l & ~need_r] = 2
         while True:
             step = stage == 1
@@ -247,16 +248,7 @@ class SliceChains:
                       slices: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, SliceStats]:
         """`run` with its bookkeeping compiled: the same random numbers drawn in the same order, the same updates."""
         kern, rng = self.kernels, self.rng
-        k, d = start.shape
-        x = start.copy()
-        out_v = np.empty((k, d))
-        out_l = np.empty(k)
-        direction = np.empty((k, d))
-        left, right = np.empty(k), np.empty(k)
-        steps_l, steps_r = np.empty(k, dtype=np.int64), np.empty(k, dtype=np.int64)
-        stage = np.ones(k, dtype=np.int8)
-        need_l, need_r = np.ones(k, dtype=np.bool_), np.ones(k, dtype=np.bool_)
-        done = np.zeros(k, dtype=np.int64)
+        x, out_v, out_l, direction, left, right, steps_l, steps_r, stage, need_l, need_r, done = _slice_arrays(start)
         stats = SliceStats()
 
         def new_slice(idx: np.ndarray) -> None:
@@ -265,7 +257,7 @@ class SliceChains:
             kern.start(idx, r0, rng.random(len(idx)), MAX_STEP_OUT, left, right, steps_l, steps_r, need_l, need_r,
                        stage)
 
-        new_slice(np.arange(k))
+        new_slice(np.arange(len(start)))
         while True:
             il, ir, ish = kern.select(stage, need_l, need_r)
             if len(il) + len(ir) + len(ish) == 0:

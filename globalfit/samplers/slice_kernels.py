@@ -63,6 +63,25 @@ def propose(x: np.ndarray, direction: np.ndarray, left: np.ndarray, right: np.nd
 
 
 @njit(cache=True)
+def _step_out(logl: np.ndarray, first: int, lstar: float, chains: np.ndarray, end: np.ndarray, step: float,
+              steps: np.ndarray, need: np.ndarray) -> int:
+    """The ends of `chains` (their log L from logl[first]) above the threshold move by `step` while their budget lasts;
+    the others are complete. Returns how many moved."""
+    moved = 0
+    for r in range(chains.shape[0]):
+        c = chains[r]
+        if logl[first + r] > lstar:
+            end[c] += step
+            steps[c] -= 1
+            moved += 1
+            if steps[c] <= 0:
+                need[c] = False
+        else:
+            need[c] = False
+    return moved
+
+
+@njit(cache=True)
 def update(logl: np.ndarray, lstar: float, il: np.ndarray, ir: np.ndarray, ish: np.ndarray, t_s: np.ndarray,
            pts: np.ndarray, vs: np.ndarray, left: np.ndarray, right: np.ndarray, steps_l: np.ndarray,
            steps_r: np.ndarray, need_l: np.ndarray, need_r: np.ndarray, stage: np.ndarray, done: np.ndarray,
@@ -71,27 +90,9 @@ def update(logl: np.ndarray, lstar: float, il: np.ndarray, ir: np.ndarray, ish: 
     shrink point above it ends the slice (the chain moves there), otherwise the interval shrinks to it. Returns (the
     chains that start a new slice, expansions, contractions, whether a shrunk interval collapsed below 1e−12)."""
     a, b = il.shape[0], il.shape[0] + ir.shape[0]
-    expansions = contractions = 0
-    for r in range(a):
-        c = il[r]
-        if logl[r] > lstar:
-            left[c] -= 1.0
-            steps_l[c] -= 1
-            expansions += 1
-            if steps_l[c] <= 0:
-                need_l[c] = False
-        else:
-            need_l[c] = False
-    for r in range(a, b):
-        c = ir[r - a]
-        if logl[r] > lstar:
-            right[c] += 1.0
-            steps_r[c] -= 1
-            expansions += 1
-            if steps_r[c] <= 0:
-                need_r[c] = False
-        else:
-            need_r[c] = False
+    contractions = 0
+    expansions = _step_out(logl, 0, lstar, il, left, -1.0, steps_l, need_l)
+    expansions += _step_out(logl, a, lstar, ir, right, 1.0, steps_r, need_r)
     again = np.empty(ish.shape[0], np.int64)
     n_again = 0
     collapsed = False

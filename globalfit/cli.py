@@ -663,7 +663,7 @@ def cmd_list(args) -> int:
             print(f"    parameter: {p.name:<12} {p.unit or '-':<5} {p.description}")
         model = models.get_model(name)
         for prov in model.quantities(cls.Options()):
-            print(f"    quantity:  {prov.describe()}")
+            print(f"    quantity:  {prov.describe()}" + ("  [compiled kernel]" if prov.kernel else ""))
         print()
     for name, why in models.failed().items():
         print(f"{name}  [FAILED TO LOAD] {why}\n")
@@ -685,6 +685,8 @@ def cmd_list(args) -> int:
             print(f"    option:   {spec.name} = {spec.default!r}  ({spec.type_name()})")
         for p in cls.parameters.values():
             print(f"    parameter: {p.name} ({p.unit or '-'}) {p.description}")
+        if cls.kernel is not registry.Likelihood.kernel:
+            print("    compiled: has a kernel for `compiled: true` (docs/compiled.md: for which datasets, options)")
         print()
     for name, why in registry.failed().items():
         print(f"{name}  [FAILED TO LOAD] {why}\n")

@@ -260,3 +260,14 @@ def test_compiled_slice_bookkeeping_gives_the_same_chains(slices):
     assert (s0.points, s0.rounds, s0.expansions, s0.contractions) == (s1.points, s1.rounds, s1.expansions,
                                                                       s1.contractions)
     assert s0.contractions > 0 and s0.expansions > 0 and np.all(l0 > lstar)
+
+
+def test_list_says_what_has_a_kernel(capsys):
+    from globalfit.cli import main
+
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    blocks = {b.split("  [", 1)[0]: b for b in out.split("\n\n")}
+    assert all("compiled: has a kernel" in blocks[n] for n in ("nufit", "cosmology", "kamland_zen"))
+    assert "compiled:" not in blocks["gminus2"] and "compiled:" not in blocks["borexino"]
+    assert "sum_mnu ← f(m1, m2, m3)  [compiled kernel]" in out and "delta_a_mu ← f(m_zp, g_zp)\n" in out

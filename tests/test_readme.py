@@ -36,7 +36,7 @@ SMALL: dict[str, list[str]] = {
     "globalfit run examples/ordering.yaml --jobs 2": ["--set", "sampler.target_dlnz=1"],
     "globalfit compare chains/ordering": [],
     "globalfit run examples/ordering.yaml --set compiled=true --set output=chains/ordering-compiled":
-        ["--set", "sampler.target_dlnz=1"],
+        ["--set", "sampler.target_dlnz=1", "--variant", "NO-log", "--variant", "IO-log"],  # the four: the command above
     "globalfit run examples/engines.yaml --jobs 2": ["--set", "sampler.lockstep.nlive=40", "--set", "sampler.dynesty.nlive=40", "--set",
                                                      "sampler.ultranest.min_num_live_points=40", "--set",
                                                      "sampler.ultranest.min_ess=40", "--set", "sampler.nautilus.n_live=100",

@@ -77,6 +77,15 @@ def test_outside_the_tables_and_outside_the_model(ordering_cards):
     assert not nufit.grids.inside(coords)  # the penalty was exercised
 
 
+@pytest.mark.parametrize("variant", ["NO-log", "IO-log"])
+def test_the_older_nufit_release(ordering_cards, variant):
+    raw = ordering_cards[variant].to_dict()
+    raw["likelihoods"]["nufit"] = {"dataset": "nufit-5.2"}
+    numpy_post, fused_post = _pair(load_card(raw))
+    theta = numpy_post.prior_transform(RNG.random((500, numpy_post.ndim)))
+    _close(numpy_post.log_likelihood(theta), fused_post.log_likelihood(theta))
+
+
 def test_truncated_normal_prior(ordering_cards):
     """Points beyond a truncated normal prior get −inf from log_likelihood, inside it the fused log L; an untruncated
     one has no box."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from numba import njit
 
 
@@ -42,3 +43,98 @@ def m_betabeta(m1: float, m2: float, m3: float, s12sq: float, s13sq: float, delt
     re = (1.0 - s12sq) * c13sq * m1 + b * math.cos(alpha21) + c * math.cos(phase)
     im = b * math.sin(alpha21) + c * math.sin(phase)
     return math.hypot(re, im)
+
+
+@njit(cache=True, error_model="numpy")
+def _cdiv(a: complex, b: complex) -> complex:
+    """a / b as numpy divides complex numbers (Smith's method with the reciprocal of the scale factor)."""
+    br, bi = abs(b.real), abs(b.imag)
+    if br >= bi:
+        if br == 0.0 and bi == 0.0:
+            return complex(a.real / br, a.imag / br)
+        rat = b.imag / b.real
+        scl = 1.0 / (b.real + b.imag * rat)
+        return complex((a.real + a.imag * rat) * scl, (a.imag - a.real * rat) * scl)
+    rat = b.real / b.imag
+    scl = 1.0 / (b.imag + b.real * rat)
+    return complex((a.real * rat + a.imag) * scl, (a.imag * rat - a.real) * scl)
+
+
+@njit(cache=True, error_model="numpy")  # division by zero gives inf/NaN, as numpy's (then the point is invalid)
+def _texture(kind_minors: bool, a: int, b: int, c: int, d: int, normal: bool, s12sq: float, s13sq: float,
+             s23sq: float, delta: float, dm21sq: float):
+    """globalfit.physics.neutrino.texture_spectrum of one point for the texture whose two zeros are at (a, b) and
+    (c, d) of m_ν (or of m_ν⁻¹: kind_minors), in the normal (`normal`) or inverted ordering: (m1, m2, m3 [eV], α21,
+    α31 [rad, in [0, 2π)], Δm²3ℓ [eV²], m_lightest [eV], valid)."""
+    c12, s12 = math.sqrt(min(max(1.0 - s12sq, 0.0), 1.0)), math.sqrt(min(max(s12sq, 0.0), 1.0))
+    c13, s13 = math.sqrt(min(max(1.0 - s13sq, 0.0), 1.0)), math.sqrt(min(max(s13sq, 0.0), 1.0))
+    c23, s23 = math.sqrt(min(max(1.0 - s23sq, 0.0), 1.0)), math.sqrt(min(max(s23sq, 0.0), 1.0))
+    ed = complex(math.cos(delta), math.sin(delta))
+    v = np.empty((3, 3), dtype=np.complex128)  # the PMNS matrix without Majorana phases (neutrino.pmns)
+    v[0, 0] = c12 * c13
+    v[0, 1] = s12 * c13
+    v[0, 2] = _cdiv(complex(s13, 0.0), ed)
+    v[1, 0] = -s12 * c23 - c12 * s23 * s13 * ed
+    v[1, 1] = c12 * c23 - s12 * s23 * s13 * ed
+    v[1, 2] = s23 * c13
+    v[2, 0] = s12 * s23 - c12 * c23 * s13 * ed
+    v[2, 1] = -c12 * s23 - s12 * c23 * s13 * ed
+    v[2, 2] = c23 * c13
+    p0, p1, p2 = v[a, 0] * v[b, 0], v[a, 1] * v[b, 1], v[a, 2] * v[b, 2]
+    q0, q1, q2 = v[c, 0] * v[d, 0], v[c, 1] * v[d, 1], v[c, 2] * v[d, 2]
+    if kind_minors:
+        p0, p1, p2 = p0.conjugate(), p1.conjugate(), p2.conjugate()
+        q0, q1, q2 = q0.conjugate(), q1.conjugate(), q2.conjugate()
+    den = p1 * q2 - p2 * q1
+    r2 = _cdiv(p2 * q0 - p0 * q2, den)
+    r3 = _cdiv(p0 * q1 - p1 * q0, den)
+    if kind_minors:  # r are ratios of 1/x
+        r2, r3 = _cdiv(complex(1.0, 0.0), r2), _cdiv(complex(1.0, 0.0), r3)
+    a2, a3 = abs(r2), abs(r3)
+    m1 = math.sqrt(dm21sq / (a2 * a2 - 1.0))
+    m2, m3 = a2 * m1, a3 * m1
+    ok = math.isfinite(m1) and math.isfinite(m2) and math.isfinite(m3) and a2 > 1.0 and dm21sq > 0
+    if not ok:
+        m1 = m2 = m3 = 0.0
+    if normal:
+        ok = ok and m3 > m2
+        dm3l, lightest = m3 * m3 - m1 * m1, m1
+    else:
+        ok = ok and m3 < m1
+        dm3l, lightest = m3 * m3 - m2 * m2, m3
+    two_pi = 2 * math.pi
+    alpha21 = (math.atan2(r2.imag, r2.real) if ok else 0.0) % two_pi
+    alpha31 = (math.atan2(r3.imag, r3.real) if ok else 0.0) % two_pi
+    return m1, m2, m3, alpha21, alpha31, dm3l, lightest, ok
+
+
+# one kernel per texture and ordering (the provider's kernel "texture_{texture}_{ordering}"); the zeros are those of
+# globalfit.physics.neutrino.TEXTURES (tests/test_compiled.py checks that they agree)
+@njit(cache=True)
+def texture_B3_NO(s12sq, s13sq, s23sq, delta, dm21sq):
+    return _texture(False, 0, 1, 1, 1, True, s12sq, s13sq, s23sq, delta, dm21sq)
+
+
+@njit(cache=True)
+def texture_B3_IO(s12sq, s13sq, s23sq, delta, dm21sq):
+    return _texture(False, 0, 1, 1, 1, False, s12sq, s13sq, s23sq, delta, dm21sq)
+
+
+@njit(cache=True)
+def texture_B4_NO(s12sq, s13sq, s23sq, delta, dm21sq):
+    return _texture(False, 0, 2, 2, 2, True, s12sq, s13sq, s23sq, delta, dm21sq)
+
+
+@njit(cache=True)
+def texture_B4_IO(s12sq, s13sq, s23sq, delta, dm21sq):
+    return _texture(False, 0, 2, 2, 2, False, s12sq, s13sq, s23sq, delta, dm21sq)
+
+
+@njit(cache=True)
+def texture_C_NO(s12sq, s13sq, s23sq, delta, dm21sq):
+    return _texture(True, 1, 1, 2, 2, True, s12sq, s13sq, s23sq, delta, dm21sq)
+
+
+@njit(cache=True)
+def texture_C_IO(s12sq, s13sq, s23sq, delta, dm21sq):
+    return _texture(True, 1, 1, 2, 2, False, s12sq, s13sq, s23sq, delta, dm21sq)

@@ -47,7 +47,7 @@ _TEXTURE_OUT = ("m1", "m2", "m3", "alpha21", "alpha31", "dm3lsq", "m_lightest")
 
 
 @quantity(_TEXTURE_OUT, needs=("s12sq", "s13sq", "s23sq", "delta_cp", "dm21sq"), options=("texture", "ordering"),
-          domain=True, when={"texture": ("B3", "B4", "C")},
+          domain=True, when={"texture": ("B3", "B4", "C")}, kernel=f"{_KERNELS}:texture_{{texture}}_{{ordering}}",
           units={"m1": "eV", "m2": "eV", "m3": "eV"}, labels=_MASS_LABELS,
           description="two-zero texture (docs/physics/neutrino.md#two-zero-textures): the masses, Majorana phases "
                       "and Δm²3ℓ that solve the texture's "

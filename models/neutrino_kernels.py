@@ -9,6 +9,8 @@ import math
 import numpy as np
 from numba import njit
 
+from globalfit.physics.neutrino import TEXTURES
+
 
 @njit(cache=True)
 def masses_NO(m_lightest: float, dm21sq: float, dm3lsq: float) -> tuple[float, float, float, bool]:
@@ -108,33 +110,20 @@ def _texture(kind_minors: bool, a: int, b: int, c: int, d: int, normal: bool, s1
     return m1, m2, m3, alpha21, alpha31, dm3l, lightest, ok
 
 
-# one kernel per texture and ordering (the provider's kernel "texture_{texture}_{ordering}"); the zeros are those of
-# globalfit.physics.neutrino.TEXTURES (tests/test_compiled.py checks that they agree)
-@njit(cache=True)
-def texture_B3_NO(s12sq, s13sq, s23sq, delta, dm21sq):
-    return _texture(False, 0, 1, 1, 1, True, s12sq, s13sq, s23sq, delta, dm21sq)
+def _texture_kernel(minors: bool, a: int, b: int, c: int, d: int, normal: bool):
+    """The kernel of one texture and ordering: _texture with its zeros and ordering fixed. Not cached on its own (the
+    six closures would share one cache entry, numba naming caches by function and line); the fused loop that calls it
+    is cached, with this code in it, under a name that includes the kernel's (globalfit.compiled)."""
+
+    @njit
+    def kernel(s12sq, s13sq, s23sq, delta, dm21sq):
+        return _texture(minors, a, b, c, d, normal, s12sq, s13sq, s23sq, delta, dm21sq)
+
+    return kernel
 
 
-@njit(cache=True)
-def texture_B3_IO(s12sq, s13sq, s23sq, delta, dm21sq):
-    return _texture(False, 0, 1, 1, 1, False, s12sq, s13sq, s23sq, delta, dm21sq)
-
-
-@njit(cache=True)
-def texture_B4_NO(s12sq, s13sq, s23sq, delta, dm21sq):
-    return _texture(False, 0, 2, 2, 2, True, s12sq, s13sq, s23sq, delta, dm21sq)
-
-
-@njit(cache=True)
-def texture_B4_IO(s12sq, s13sq, s23sq, delta, dm21sq):
-    return _texture(False, 0, 2, 2, 2, False, s12sq, s13sq, s23sq, delta, dm21sq)
-
-
-@njit(cache=True)
-def texture_C_NO(s12sq, s13sq, s23sq, delta, dm21sq):
-    return _texture(True, 1, 1, 2, 2, True, s12sq, s13sq, s23sq, delta, dm21sq)
-
-
-@njit(cache=True)
-def texture_C_IO(s12sq, s13sq, s23sq, delta, dm21sq):
-    return _texture(True, 1, 1, 2, 2, False, s12sq, s13sq, s23sq, delta, dm21sq)
+# texture_B3_NO … texture_C_IO, the provider's kernel "texture_{texture}_{ordering}", with the zeros of the physics
+for _name, (_kind, ((_a, _b), (_c, _d))) in TEXTURES.items():
+    for _ordering in ("NO", "IO"):
+        globals()[f"texture_{_name}_{_ordering}"] = _texture_kernel(_kind == "minors", _a, _b, _c, _d,
+                                                                    _ordering == "NO")

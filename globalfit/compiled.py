@@ -162,17 +162,33 @@ def cache_dir() -> Path:
         return Path(tempfile.mkdtemp(prefix="globalfit-kernels-"))
 
 
-def _module_text(func: str) -> bytes:
-    spec = importlib.util.find_spec(func.split(":")[0])
-    return Path(spec.origin).read_bytes() if spec is not None and spec.origin else func.encode()
+#: the project's packages: a kernel module's imports from these are part of what its compiled code depends on
+_PROJECT_IMPORT = re.compile(r"^\s*from\s+((?:globalfit|models|likelihoods)[\w.]*)\s+import", re.MULTILINE)
+
+
+def _module_text(module: str) -> bytes:
+    spec = importlib.util.find_spec(module)
+    return Path(spec.origin).read_bytes() if spec is not None and spec.origin else module.encode()
+
+
+def _sources(modules: Sequence[str]) -> list[bytes]:
+    """The source of each kernel module and of the project modules it imports from (e.g. the texture zeros of
+    globalfit.physics.neutrino), which compiled code captures as constants."""
+    texts = {m: _module_text(m) for m in modules}
+    for m in list(texts):
+        for dep in _PROJECT_IMPORT.findall(texts[m].decode(errors="replace")):
+            texts.setdefault(dep, _module_text(dep))
+    return [texts[m] for m in sorted(texts)]
 
 
 def _load(text: str, modules: Sequence[str]) -> tuple[Callable, Path]:
-    """Write the generated source (named by its hash and the kernels' module sources, so a change in either is a new
-    module) and import its `fused`."""
-    digest = hashlib.sha256(text.encode())
-    for m in sorted(set(modules)):
-        digest.update(_module_text(m))
+    """Write the generated source (named by its hash, the numba version and the kernels' sources with the project
+    modules they import, so a change in any is a new module) and import its `fused`."""
+    import numba
+
+    digest = hashlib.sha256(text.encode() + numba.__version__.encode())
+    for source_text in _sources(sorted(set(modules))):
+        digest.update(source_text)
     name = f"globalfit_fused_{_LAYOUT}_{digest.hexdigest()[:20]}"
     path = cache_dir() / f"{name}.py"
     if not path.exists():

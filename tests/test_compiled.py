@@ -295,3 +295,14 @@ def test_list_says_what_has_a_kernel(capsys):
     assert all("compiled: has a kernel" in blocks[n] for n in ("nufit", "cosmology", "kamland_zen"))
     assert "compiled:" not in blocks["gminus2"] and "compiled:" not in blocks["borexino"]
     assert "sum_mnu ← f(m1, m2, m3)  [compiled kernel]" in out and "delta_a_mu ← f(m_zp, g_zp)\n" in out
+
+
+def test_the_cache_name_covers_what_the_kernels_import():
+    """A kernel module's imports from the project (the texture zeros of globalfit.physics.neutrino) are hashed into the
+    generated module's name with the kernel modules themselves."""
+    import inspect
+
+    from globalfit.physics import neutrino
+
+    texts = compiled._sources(["models.neutrino_kernels"])
+    assert inspect.getsource(neutrino).encode() in texts and len(texts) == 2

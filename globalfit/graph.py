@@ -14,6 +14,7 @@ A NaN produced by any provider at a point inside the domain is a bug and raises.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -44,6 +45,8 @@ class Provider:
     options: tuple[str, ...] = ()  # model options passed to func as keyword arguments
     #: "module:function" of its compiled twin, formatted with the bound options (globalfit.compiled)
     kernel: str | None = None
+    #: the twin's data (tables, constants): a function of the bound options returning a tuple, passed last
+    kernel_data: Callable[..., tuple] | None = None
 
     def active(self, model_options: Mapping[str, object]) -> bool:
         return all(model_options.get(k) in allowed for k, allowed in self.when.items())
@@ -71,18 +74,20 @@ class QuantitySet:
         domain: bool = False,
         options: Iterable[str] = (),
         kernel: str | None = None,
+        kernel_data: Callable[..., tuple] | None = None,
         units: Mapping[str, str] | str = "",
         labels: Mapping[str, str] | str | None = None,
         description: str = "",
     ):
         """Decorator adding a provider. `func(**inputs, **options)` returns an array, or a tuple of arrays
         when there are several outputs (followed by the validity mask when ``domain=True``). `kernel`: the
-        "module:function" of its compiled twin for one point, a format string of the options (globalfit.compiled)."""
+        "module:function" of its compiled twin for one point, a format string of the options (globalfit.compiled);
+        `kernel_data(**options)`: the tuple of tables and constants passed to it after its inputs (none if None)."""
         outs = (outputs,) if isinstance(outputs, str) else tuple(outputs)
 
         def add(func):
             self.providers.append(Provider(outs, tuple(needs), func, {k: tuple(v) for k, v in (when or {}).items()},
-                                           domain, tuple(options), kernel))
+                                           domain, tuple(options), kernel, kernel_data))
             for o in outs:
                 unit = units.get(o, "") if isinstance(units, Mapping) else units
                 if isinstance(labels, Mapping):
@@ -230,7 +235,8 @@ class QuantityGraph:
         for p in plan.steps:
             options = {k: self.options[k] for k in p.options}
             kernel = p.kernel.format(**options) if p.kernel else None
-            steps.append(Step(p.func, p.needs, options, p.domain, p.outputs, kernel))
+            data = functools.partial(p.kernel_data, **options) if p.kernel and p.kernel_data else None
+            steps.append(Step(p.func, p.needs, options, p.domain, p.outputs, kernel, data))
         return tuple(steps)
 
     def evaluate(self, plan: Plan, values: Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray]:
@@ -305,3 +311,4 @@ class Step:
     domain: bool
     outputs: tuple[str, ...]
     kernel: str | None = None  # "module:function" of the compiled twin (globalfit.compiled), options filled in
+    kernel_data: Callable[[], tuple] | None = None  # its data: Provider.kernel_data with the options bound

@@ -67,10 +67,11 @@ class Likelihood:
         are shared with the other plugins: read them, never modify them in place."""
         raise NotImplementedError
 
-    def kernel(self) -> Kernel | None:
+    def kernel(self, optional: tuple[str, ...] = ()) -> Kernel | None:
         """The compiled twin of `loglike` for the fused posterior (card key `compiled: true`, globalfit.compiled): a
-        Kernel naming an @njit function f(*values of `requires`, data) → log L of one point, with its data; None (the
-        default) when this instance has none."""
+        Kernel naming an @njit function f(*values of its `reads` (default `requires`), data) → log L of one point,
+        with its data; `optional`: the names of `self.optional` the card provides (numpy's batch then holds them).
+        None (the default) when this instance has none for them."""
         return None
 
     def exclusion_dchi2(self, cl: float) -> float:

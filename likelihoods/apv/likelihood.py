@@ -58,7 +58,7 @@ from numpy.typing import ArrayLike
 
 from globalfit import catalog
 from globalfit.errors import DataError
-from globalfit.likelihood import Likelihood
+from globalfit.likelihood import Kernel, Likelihood
 from globalfit.physics.constants import E_CHARGE, G_F, M_Z, S2W_LOW, S2W_MZ, V_HIGGS
 from likelihoods._data import mapping, number, text
 
@@ -128,6 +128,13 @@ class AtomicParityViolation(Likelihood):
         if all(k in q for k in self.optional):
             out = out + delta_qw_direct(q["m_zp"], q["ga_e_direct"], q["gv_p_direct"], q["gv_n_direct"])
         return out
+
+    def kernel(self, optional: tuple[str, ...] = ()) -> Kernel | None:
+        """Compiled twin (likelihoods/apv/kernel.py) of models without direct couplings (none with them)."""
+        if optional:
+            return None
+        return Kernel("likelihoods.apv.kernel:loglike",
+                      (self.qw_sm, self.qw_exp, self.sigma, 4.0 * Z_CS * self.sw_cw, Q_CS))
 
     def loglike(self, q):
         pull = (self.qw_sm + self.delta_qw(q) - self.qw_exp) / self.sigma

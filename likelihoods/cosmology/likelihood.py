@@ -75,7 +75,7 @@ class CosmologySumMnu(Likelihood):
         dm3l = np.asarray(q["dm3lsq"], dtype=float)
         return np.where(dm3l < 0, self.limits["IO"], self.limits["NO"])
 
-    def kernel(self) -> Kernel:
+    def kernel(self, optional: tuple[str, ...] = ()) -> Kernel | None:
         """Compiled twin (likelihoods/cosmology/kernel.py)."""
         shape = 1 if self.shape == "cut" else 0
         if self.by_ordering:

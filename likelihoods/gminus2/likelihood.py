@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 
 from globalfit import catalog
-from globalfit.likelihood import Likelihood
+from globalfit.likelihood import Kernel, Likelihood
 from likelihoods._data import number, text
 
 
@@ -37,6 +37,10 @@ class MuonGMinus2(Likelihood):
         self.value = (exp["value"] - sm["value"]) * unit
         self.error = math.hypot(exp["error"], sm["error"]) * unit
         self.sources = [text(raw, "experiment.source", where), text(raw, "theory.source", where)]
+
+    def kernel(self, optional: tuple[str, ...] = ()) -> Kernel:
+        """Compiled twin (likelihoods/gminus2/kernel.py)."""
+        return Kernel("likelihoods.gminus2.kernel:loglike", (self.value, self.error))
 
     def loglike(self, q):
         pull = (q["delta_a_mu"] - self.value) / self.error

@@ -183,7 +183,7 @@ class KamLANDZen(Likelihood):
         log_avg = log_int - math.log(m_hi - m_lo)
         return np.where(small, _log_marginal_series(np.where(small, a, 0.0), m_lo, m_hi), log_avg)
 
-    def kernel(self) -> Kernel:
+    def kernel(self, optional: tuple[str, ...] = ()) -> Kernel | None:
         """Compiled twin (likelihoods/kamland_zen/kernel.py): the marginal from the same table, or |M| fixed."""
         m_lo, m_hi = self.nme_range
         if self.nme == "nuisance":

@@ -194,7 +194,7 @@ class NuFIT(Likelihood):
             out[no] = self.tables["NO"].chi2(s12sq[no], s13sq[no], s23sq[no], dcp[no], dm21sq[no], dm3lsq[no])
         return out
 
-    def kernel(self) -> Kernel | None:
+    def kernel(self, optional: tuple[str, ...] = ()) -> Kernel | None:
         """Compiled twin (likelihoods/nufit/kernel.py) of the full-table datasets; None for the 1-D projections."""
         if self.projection:
             return None

@@ -29,7 +29,7 @@ import numpy as np
 
 from globalfit import catalog
 from globalfit.errors import DataError
-from globalfit.likelihood import Likelihood
+from globalfit.likelihood import Kernel, Likelihood
 from globalfit.physics.trident import CoefficientTable
 from likelihoods._data import TEXT, increasing, load_npz, number, text
 
@@ -88,6 +88,18 @@ class Trident(Likelihood):
     def ratio(self, m_zp, g_zp) -> np.ndarray:
         """Predicted σ/σ_SM at m_zp [GeV], g_zp (arrays, m_zp > 0)."""
         return self.table.ratio(m_zp, g_zp)
+
+    def kernel(self, optional: tuple[str, ...] = ()) -> Kernel | None:
+        """Compiled twin (likelihoods/trident/kernel.py) from g_zp (none with the model's trident_g2)."""
+        if optional:
+            return None
+        t = self.table
+        b0, b1 = np.exp(t.log_b[:2])
+        slope = (b0 - b1) / (t.log_m[1] - t.log_m[0])  # as CoefficientTable.coefficients
+        return Kernel("likelihoods.trident.kernel:loglike",
+                      (self.value, self.error, np.ascontiguousarray(t.log_m), np.ascontiguousarray(t.log_a),
+                       np.ascontiguousarray(t.log_b), float(np.log(t.a_inf)), float(np.log(t.b_inf)), float(b0),
+                       float(b1), float(slope)))
 
     def loglike(self, q):
         r, ok = ratio_at(self.table, q)

@@ -15,9 +15,17 @@ from globalfit.physics import zprime
 
 QUANTITIES = QuantitySet()
 quantity = QUANTITIES.quantity
+_KERNELS = "models.lmu_ltau.kernels"  # their compiled twins (globalfit.compiled)
 
 
-@quantity("delta_a_mu", needs=("m_zp", "g_zp"), labels=r"$\Delta a_\mu$",
+def _gm2_kernel_data() -> tuple:
+    from models.lmu_ltau.kernels import delta_a_mu_data
+
+    return delta_a_mu_data()
+
+
+@quantity("delta_a_mu", needs=("m_zp", "g_zp"), kernel=f"{_KERNELS}:delta_a_mu", kernel_data=_gm2_kernel_data,
+          labels=r"$\Delta a_\mu$",
           description="one-loop Z′ contribution to a_μ (docs/physics/zprime.md#muon-g-2)")
 def _delta_a_mu(m_zp, g_zp):
     return zprime.delta_a_mu(m_zp, g_zp)
@@ -31,7 +39,8 @@ _MIXING_DOC = ("Z–Z′ mass mixing (docs/physics/zprime.md#higgs-sector-and-z-
                "the Z′ coupling to the Z current in units of g_Z = 2m_Z/v")
 
 
-@quantity("eps", needs=("g_zp",), when={"kinetic_mixing": ("loop",)}, labels=r"$\epsilon$",
+@quantity("eps", needs=("g_zp",), when={"kinetic_mixing": ("loop",)}, kernel=f"{_KERNELS}:eps_loop",
+          labels=r"$\epsilon$",
           description="loop-induced kinetic mixing ε(0) = (e g/12π²) ln(m_τ²/m_μ²) = g/69.3, "
                       "L ⊃ −e ε Z′ J_em (docs/physics/zprime.md#kinetic-mixing)")
 def _eps_loop(g_zp):
@@ -39,6 +48,7 @@ def _eps_loop(g_zp):
 
 
 @quantity(_MIXING, needs=(), when={"higgs": ("none", "singlet", "singlet+singlet2")}, labels=_MIXING_LABELS,
+          kernel=f"{_KERNELS}:mixing_none",
           description=_MIXING_DOC + ". All 0 with higgs: none or singlet (no U(1)′-charged doublet); solved from "
                                     "(m_zp, g_zp) with higgs: doublet (outside the model for m_Z′ > g v/2) and "
                                     "from (m_zp, g_zp, tan_theta) with higgs: doublet+singlet")
@@ -92,7 +102,7 @@ _COUPLING_LABELS = {
 }
 
 
-@quantity(_COUPLINGS, needs=("eps", "eps_z"), labels=_COUPLING_LABELS,
+@quantity(_COUPLINGS, needs=("eps", "eps_z"), labels=_COUPLING_LABELS, kernel=f"{_KERNELS}:couplings",
           description="Z′ couplings to SM fermions, L ⊃ −Z′ψ̄γ(g_V − g_Aγ5)ψ, from kinetic (ε) and mass (ε_Z) "
                       "mixing with s_W² = 0.23857 (Q² ≈ 0) (docs/physics/zprime.md#higgs-sector-and-z-z-mass-mixing): "
                       "gv_e/ga_e electron, gv_u/ga_u up, "

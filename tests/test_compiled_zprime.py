@@ -70,3 +70,22 @@ def test_datasets_and_options(gminus2, trident, apv):
                                                                                 "max": 0.1}})
     theta = numpy_post.prior_transform(RNG.random((3000, numpy_post.ndim)))
     _close(numpy_post.log_likelihood(theta), fused_post.log_likelihood(theta))
+
+
+@pytest.mark.parametrize("higgs,charge", [("doublet", 1), ("doublet", -1), ("doublet+singlet", 1)])
+def test_higgs_doublet_mass_mixing(higgs, charge):
+    """The Z–Z′ mass mixing of the doublet models (a domain: no solution for m_Z′ > g v/2 with the doublet alone, or
+    sin²β ≥ 1): −inf at the same points, APV's δ terms and the induced couplings with Q_Φ = ±1."""
+    params = dict(WIDE)
+    if higgs == "doublet+singlet":
+        params["tan_theta"] = {"prior": "log-uniform", "min": 1e-2, "max": 1e2}
+    numpy_post, fused_post = _card({"gminus2": {"dataset": "fnal2021-wp20"}, "trident": {"dataset": "ccfr"},
+                                    "apv": {"dataset": "cadeddu2021"}}, {"higgs": higgs, "doublet_charge": charge},
+                                   params)
+    theta = numpy_post.prior_transform(RNG.random((4000, numpy_post.ndim)))
+    theta = theta[theta[:, 0] < 1e3]
+    out = np.empty(len(theta))
+    n_outside = fused_post.fused(np.ascontiguousarray(theta), out)
+    a = numpy_post.log_likelihood(theta)
+    _close(a, out)
+    assert n_outside == np.sum(np.isneginf(a)) > 100 and np.sum(np.isfinite(a)) > 1000

@@ -38,7 +38,7 @@ import numpy as np
 
 from globalfit import catalog
 from globalfit.errors import DataError
-from globalfit.likelihood import Likelihood
+from globalfit.likelihood import Kernel, Likelihood
 from globalfit.physics import nue_scattering
 from likelihoods._data import float_arrays, items, number, text, value
 
@@ -91,6 +91,38 @@ class Borexino(Likelihood):
         h = (q["h_numu"], q["h_nutau"]) if "h_numu" in q and "h_nutau" in q else None
         return nue_scattering.be7_rate(self.lines, self.electrons, m, q["g_zp"], q["gv_e"], q["ga_e"], q["g_nue"],
                                        osc, self.couplings, method=method, h_mu_tau=h)
+
+    def kernel(self, optional: tuple[str, ...] = ()) -> Kernel | None:
+        """Compiled twin of `loglike` (method "table"; likelihoods/borexino/kernel.py) when the model provides all
+        five oscillation parameters or none, and h_numu, h_nutau both or neither; None otherwise."""
+        osc = tuple(k for k in self.oscillation if k in optional)
+        h = tuple(k for k in ("h_numu", "h_nutau") if k in optional)
+        if len(osc) not in (0, len(self.oscillation)) or len(h) == 1:
+            return None
+        func = "loglike" + ("_osc" if osc else "") + ("_h" if h else "")
+        return Kernel(f"likelihoods.borexino.kernel:{func}", self._kernel_data(sampled=bool(osc)),
+                      reads=self.requires + osc + h)
+
+    def _kernel_data(self, sampled: bool) -> tuple:
+        """The kernel's `data` (layout in the docstring of likelihoods/borexino/kernel.py), from the same RecoilTable
+        and constants as be7_rate; the fixed NuFIT point's P_eα coefficients and cos 2θ₁₂^m computed by numpy."""
+        energies = tuple(float(e) for e, _ in self.lines)
+        table = nue_scattering.recoil_table(energies, self.couplings)
+        spline = table.splines[0][0]
+        k_uw = 1.0 / (2.0 * np.sqrt(2.0) * nue_scattering.G_F)  # as nue_scattering._uw
+        consts = np.array([self.value, self.error**2, self.ssm_error, self.electrons * nue_scattering.SECONDS_PER_DAY,
+                           spline.y0, spline.inv_h, spline.last, k_uw])
+        v = float(nue_scattering.matter_potential(nue_scattering.N_E_BE7))
+        lines = np.array([[flux, *table.sigma_sm[n], table.c[n], table.q1[n], 2.0 * v * e_nu / nue_scattering.EV**2]
+                          for n, (e_nu, flux) in enumerate(self.lines)])
+        coef = np.ascontiguousarray(np.array(table.coef, dtype=float).transpose(0, 3, 1, 2))  # (line, i, integral, k)
+        osc = np.zeros(0)
+        if not sampled:
+            o = NUFIT53_NO
+            a, b = nue_scattering.solar_probability_coefficients(o["s12sq"], o["s13sq"], o["s23sq"], o["delta_cp"])
+            c = [nue_scattering.cos2theta12_matter(e_nu, o["s12sq"], o["s13sq"], o["dm21sq"]) for e_nu in energies]
+            osc = np.array([float(x) for x in (*a, *b, *c)])
+        return consts, lines, coef, osc
 
     def loglike(self, q, method: str = "table"):
         names = self.requires + tuple(k for k in self.optional if k in q)

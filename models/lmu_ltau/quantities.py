@@ -63,8 +63,12 @@ def _with_charge(result, charge):
     return tan_beta, charge * delta, charge * eps_z, valid
 
 
+def _charge_data(doublet_charge: int) -> tuple:
+    return (float(doublet_charge),)
+
+
 @quantity(_MIXING, needs=("m_zp", "g_zp"), when={"higgs": ("doublet",)}, domain=True, labels=_MIXING_LABELS,
-          options=("doublet_charge",),
+          options=("doublet_charge",), kernel=f"{_KERNELS}:mixing_doublet", kernel_data=_charge_data,
           description=_MIXING_DOC + "; higgs: doublet — m_Z′ = g v sinβ cosβ solved on the small-tanβ branch, "
                                     "δ = Q_Φ tanβ; no solution for m_Z′ > g v/2")
 def _mixing_doublet(m_zp, g_zp, doublet_charge):
@@ -72,7 +76,8 @@ def _mixing_doublet(m_zp, g_zp, doublet_charge):
 
 
 @quantity(_MIXING, needs=("m_zp", "g_zp", "tan_theta"), when={"higgs": ("doublet+singlet",)}, domain=True,
-          labels=_MIXING_LABELS, options=("doublet_charge",),
+          labels=_MIXING_LABELS, options=("doublet_charge",), kernel=f"{_KERNELS}:mixing_doublet_singlet",
+          kernel_data=_charge_data,
           description=_MIXING_DOC + "; higgs: doublet+singlet — m_Z′² = g²v² sin²β(cos²β + tan²θ) solved for β")
 def _mixing_doublet_singlet(m_zp, g_zp, tan_theta, doublet_charge):
     return _with_charge(zprime.mass_mixing(m_zp, g_zp, tan_theta), doublet_charge)

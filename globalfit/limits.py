@@ -47,6 +47,16 @@ def upper_limit_loglike(x: ArrayLike, x_ul: ArrayLike, cl: float = 0.90, shape: 
     raise ValueError(f"unknown limit shape {shape!r}; allowed: poisson, half-gaussian")
 
 
+def limit_kernel_data(cl: float, shape: LimitShape) -> tuple[int, float]:
+    """(shape code, coefficient) of `upper_limit_loglike` for its compiled twin
+    (globalfit.physics.zprime_kernels.upper_limit_loglike): (0, ln(1 − cl)) Poisson, (1, z_cl) half-Gaussian."""
+    if shape == "poisson":
+        return 0, math.log1p(-cl)
+    if shape == "half-gaussian":
+        return 1, float(ndtri(0.5 * (1.0 + cl)))
+    raise ValueError(f"unknown limit shape {shape!r}; allowed: poisson, half-gaussian")
+
+
 class LimitCurve:
     """An upper-limit curve X_UL(m) on a mass grid, interpolated linearly in (log m, log X_UL).
 
@@ -77,3 +87,8 @@ class LimitCurve:
         out = np.exp(np.where(t <= 0, lo, np.where(t >= 1, hi, inner)))
         inside = (m >= self.mass[0]) & (m <= self.mass[-1])
         return np.where(inside, out, np.nan)
+
+    def kernel_data(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(mass, log mass, log limit) for the compiled twin of `__call__`
+        (globalfit.physics.zprime_kernels.limit_curve)."""
+        return self.mass, self._logm, self._logx

@@ -27,8 +27,8 @@ import numpy as np
 
 from globalfit import catalog
 from globalfit.errors import DataError, GlobalfitError
-from globalfit.likelihood import Likelihood
-from globalfit.limits import LimitCurve, limit_dchi2, upper_limit_loglike
+from globalfit.likelihood import Kernel, Likelihood
+from globalfit.limits import LimitCurve, limit_dchi2, limit_kernel_data, upper_limit_loglike
 from globalfit.physics import zprime_decays
 from likelihoods._data import muon_signal_g2
 from likelihoods.na62.likelihood import dataset_file, read_limit_csv
@@ -67,6 +67,17 @@ class BaBar4Mu(Likelihood):
     def g_limit(self, m_zp) -> np.ndarray:
         """90% CL upper limit on g_Z′ at m_zp [GeV]; NaN where there is no limit."""
         return self.curve(m_zp)
+
+    def kernel(self, optional: tuple[str, ...] = ()) -> Kernel:
+        """Compiled twin (likelihoods/babar/kernel.py) for the optional inputs the card provides: g2_mu and br_mumu
+        (u1x), all the induced couplings (lmu-ltau) or none (X = g²), as `loglike` chooses."""
+        data = (*self.curve.kernel_data(), *limit_kernel_data(CL, self.limit_shape))
+        mod = "likelihoods.babar.kernel"
+        if "g2_mu" in optional and "br_mumu" in optional:
+            return Kernel(f"{mod}:loglike_g2_mu", data, (*self.requires, "g2_mu", "br_mumu"))
+        if all(k in optional for k in self.induced):
+            return Kernel(f"{mod}:loglike_induced", data, (*self.requires, *self.induced))
+        return Kernel(f"{mod}:loglike", data, tuple(self.requires))
 
     def loglike(self, q):
         m = np.asarray(q["m_zp"], dtype=float)

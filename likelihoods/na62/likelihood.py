@@ -38,8 +38,8 @@ import numpy as np
 
 from globalfit import catalog
 from globalfit.errors import DataError, GlobalfitError
-from globalfit.likelihood import Likelihood
-from globalfit.limits import LimitCurve, limit_dchi2, upper_limit_loglike
+from globalfit.likelihood import Kernel, Likelihood
+from globalfit.limits import LimitCurve, limit_dchi2, limit_kernel_data, upper_limit_loglike
 from globalfit.physics import kaon
 from likelihoods._data import data_lines, numeric_rows, text_lines, zp_branching_ratios
 
@@ -138,6 +138,14 @@ class NA62(Likelihood):
     def exclusion_dchi2(self, cl: float) -> float:
         """On the published curve at its own CL (globalfit.limits.limit_dchi2)."""
         return limit_dchi2(cl, self.limit_shape)
+
+    def kernel(self, optional: tuple[str, ...] = ()) -> Kernel:
+        """Compiled twin (likelihoods/na62/kernel.py): BR(Z′→νν̄) with the induced couplings when the card provides
+        all of them (lmu-ltau), else that of the pure L_μ − L_τ Z′, as `loglike` chooses."""
+        data = (*self.curve.kernel_data(), *limit_kernel_data(CL, self.limit_shape), float(self.m_t))
+        if all(k in optional for k in self.optional):
+            return Kernel("likelihoods.na62.kernel:loglike_induced", data, (*self.requires, *self.optional))
+        return Kernel("likelihoods.na62.kernel:loglike", data, tuple(self.requires))
 
     def loglike(self, q):
         m, g, d, tb, mh = (np.asarray(q[k], dtype=float) for k in self.requires)

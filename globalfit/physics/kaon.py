@@ -63,7 +63,7 @@ TOP_MASSES = {"pole": M_T_POLE, "msbar": M_T_MSBAR}
 
 # Relative half-width of the window around the removable poles x² = m_t², x² = m_W² in which X₁, X₂ are
 # interpolated linearly between its edges (error O(window²) ~ 1e-6 relative).
-_POLE_WINDOW = 1e-3
+POLE_WINDOW = 1e-3
 
 
 def kallen(a: ArrayLike, b: ArrayLike, c: ArrayLike) -> np.ndarray:
@@ -91,13 +91,13 @@ def _smooth(f, a: np.ndarray, poles: tuple[float, ...]) -> np.ndarray:
     between the window's edges (never evaluates f at a pole, so no warnings)."""
     inside_any = np.zeros(a.shape, dtype=bool)
     for p in poles:
-        inside_any |= np.abs(a / p - 1.0) < _POLE_WINDOW
+        inside_any |= np.abs(a / p - 1.0) < POLE_WINDOW
     safe = np.where(inside_any, 2.0 * poles[0] + 1.0, a)  # any point away from the poles
     out = f(safe)
     for p in poles:
-        inside = np.abs(a / p - 1.0) < _POLE_WINDOW
+        inside = np.abs(a / p - 1.0) < POLE_WINDOW
         if np.any(inside):
-            lo, hi = p * (1.0 - _POLE_WINDOW), p * (1.0 + _POLE_WINDOW)
+            lo, hi = p * (1.0 - POLE_WINDOW), p * (1.0 + POLE_WINDOW)
             flo, fhi = f(np.full(a.shape, lo)), f(np.full(a.shape, hi))
             s = (a - lo) / (hi - lo)
             out = np.where(inside, (1.0 - s) * flo + s * fhi, out)

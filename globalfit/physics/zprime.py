@@ -62,7 +62,7 @@ _GM2_STEP = 0.005
 
 
 @functools.lru_cache(maxsize=1)
-def _gm2_table():
+def gm2_table():
     """The spline of F(r)(1 + 3r/2) in y = ln r (globalfit.grids.UniformCubic)."""
     from globalfit.grids import UniformCubic
 
@@ -85,7 +85,7 @@ def gm2_loop_function(r: ArrayLike, method: str = "table") -> np.ndarray:
     if method != "table":
         raise ValueError(f"method must be 'table' or 'exact', got {method!r}")
     r = np.asarray(r, dtype=float)
-    table = _gm2_table()
+    table = gm2_table()
     rf = r.ravel()
     with np.errstate(divide="ignore", invalid="ignore"):
         i, u, inside, all_inside = table.locate(np.log(rf))

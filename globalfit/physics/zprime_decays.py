@@ -87,15 +87,15 @@ def _gs_h(s):
     return 2.0 / math.pi * _p_pion(s) / rs * np.log((rs + 2.0 * _p_pion(s)) / (2.0 * M_PI_PLUS))
 
 
-_P_RHO = float(_p_pion(M_RHO**2))
-_H_RHO = float(_gs_h(M_RHO**2))
+P_RHO = float(_p_pion(M_RHO**2))
+H_RHO = float(_gs_h(M_RHO**2))
 # dh/ds at m_ρ²: h = (2/π) w L with w = p/√s = √(¼ − m_π²/s), L = ½ ln s + ln(1 + 2w) − ln 2m_π
-_W_RHO = _P_RHO / M_RHO
+_W_RHO = P_RHO / M_RHO
 _DW_RHO = M_PI_PLUS**2 / (2.0 * _W_RHO * M_RHO**4)
-_DH_RHO = (2.0 / math.pi) * (_DW_RHO * math.log((M_RHO + 2 * _P_RHO) / (2 * M_PI_PLUS))
+DH_RHO = (2.0 / math.pi) * (_DW_RHO * math.log((M_RHO + 2 * P_RHO) / (2 * M_PI_PLUS))
                              + _W_RHO * (0.5 / M_RHO**2 + 2.0 * _DW_RHO / (1.0 + 2.0 * _W_RHO)))
-_D_GS = (3.0 / math.pi * M_PI_PLUS**2 / _P_RHO**2 * math.log((M_RHO + 2.0 * _P_RHO) / (2.0 * M_PI_PLUS))
-         + M_RHO / (2.0 * math.pi * _P_RHO) - M_PI_PLUS**2 * M_RHO / (math.pi * _P_RHO**3))
+D_GS = (3.0 / math.pi * M_PI_PLUS**2 / P_RHO**2 * math.log((M_RHO + 2.0 * P_RHO) / (2.0 * M_PI_PLUS))
+         + M_RHO / (2.0 * math.pi * P_RHO) - M_PI_PLUS**2 * M_RHO / (math.pi * P_RHO**3))
 
 
 def pion_form_factor_sq(m: ArrayLike) -> np.ndarray:
@@ -104,9 +104,9 @@ def pion_form_factor_sq(m: ArrayLike) -> np.ndarray:
     m = np.maximum(np.asarray(m, dtype=float), 2.0 * M_PI_PLUS * (1.0 + 1e-12))
     s = m * m
     p = _p_pion(s)
-    width = GAMMA_RHO * (M_RHO / m) * (p / _P_RHO) ** 3
-    f = GAMMA_RHO * M_RHO**2 / _P_RHO**3 * (p**2 * (_gs_h(s) - _H_RHO) + _P_RHO**2 * _DH_RHO * (M_RHO**2 - s))
-    num = M_RHO**2 * (1.0 + _D_GS * GAMMA_RHO / M_RHO)
+    width = GAMMA_RHO * (M_RHO / m) * (p / P_RHO) ** 3
+    f = GAMMA_RHO * M_RHO**2 / P_RHO**3 * (p**2 * (_gs_h(s) - H_RHO) + P_RHO**2 * DH_RHO * (M_RHO**2 - s))
+    num = M_RHO**2 * (1.0 + D_GS * GAMMA_RHO / M_RHO)
     return num**2 / ((M_RHO**2 - s + f) ** 2 + (M_RHO * width) ** 2)
 
 

@@ -19,9 +19,9 @@ _G_Z = zprime.G_Z
 
 
 def delta_a_mu_data() -> tuple:
-    """The g−2 loop function's table (zprime._gm2_table: F(r)(1 + 3r/2) in y = ln r): y₀, 1/h, last interval,
+    """The g−2 loop function's table (zprime.gm2_table: F(r)(1 + 3r/2) in y = ln r): y₀, 1/h, last interval,
     coefficients (4, n) in u = (y − y_k)/h."""
-    table = zprime._gm2_table()
+    table = zprime.gm2_table()
     return table.y0, table.inv_h, table.last, np.array(table.coef)
 
 

@@ -104,9 +104,9 @@ def oscillation_params() -> dict:
 
 
 # ------------------------------------------------------------------------------------------------ slow
-#: modules and tests taking more than ~1.5 s each (measured with --durations on the 2-core CI machine); they
-#: carry the marker `slow`, so `pytest -m "not slow"` gives a quick check in under a minute. The full suite
-#: (the README's test command) runs them all.
+#: modules and tests taking more than ~1.5 s each, all their cases together (measured with --durations on the
+#: 2-core CI machine); they carry the marker `slow`, so `pytest -m "not slow"` gives a quick check in under a minute.
+#: The full suite (the README's test command) runs them all.
 SLOW_MODULES = {"test_readme.py", "test_run_safety.py", "test_checkpoint.py"}
 SLOW_TESTS = {
     "test_samplers.py::test_dynesty_evidence_gaussian_in_box",
@@ -135,6 +135,24 @@ SLOW_TESTS = {
     "test_evidence_problems.py::test_optional_engines_recover_the_evidence",
     "test_lockstep.py::test_reported_error_follows_the_scatter_over_seeds",
     "test_lockstep.py::test_a_lockstep_run_is_stored_summarised_and_compared",
+    "test_engines.py::test_engine_under_two_mpi_ranks_gives_the_single_process_run",
+    "test_engines.py::test_evidence_and_moments_of_a_gaussian_in_a_box",
+    "test_engine_agreement.py::test_engines_study_prints_and_stores_the_agreement_table",
+    "test_engines.py::test_same_seed_identical_results",
+    "test_evidence_problems.py::test_dynesty_recovers_the_evidence",
+    "test_u1x_atlas.py::test_bound_3_two_plus_one_agrees_with_brute_force",
+    "test_engines.py::test_interrupted_run_resumes_from_the_engine_files",
+    "test_validation.py::test_texture_viability_regression",
+    "test_belle2_forecast.py::test_catalogued_table_matches_fresh_monte_carlo",
+    "test_robustness.py::test_changed_data_file_is_refused",
+    "test_u1x_atlas.py::test_every_listed_two_plus_one_assignment_is_anomaly_free",
+    "test_engines.py::test_compare_runs_of_two_engines",
+    "test_belle2_forecast.py::test_mumu_two_integration_methods_agree",
+    "test_engine_agreement.py::test_a_stored_disagreement_is_flagged_by_compare",
+    "test_validation.py::test_minimal_model_with_nufit_3_0",
+    "test_api.py::test_run_card_returns_the_run_and_it_is_path_like",
+    "test_u1x_atlas.py::test_yaml_entries_are_card_charges",
+    "test_trident_forecast.py::test_spectrum_is_ratio_of_flux_averaged_cross_sections",
 }
 
 

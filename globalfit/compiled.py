@@ -175,7 +175,14 @@ def cache_dir() -> Path:
 
 
 #: the project's packages: a kernel module's imports from these are part of what its compiled code depends on
-_PROJECT_IMPORT = re.compile(r"^\s*from\s+((?:globalfit|models|likelihoods)[\w.]*)\s+import", re.MULTILINE)
+_PROJECT_IMPORT = re.compile(r"^\s*from\s+((?:globalfit|models|likelihoods)[\w.]*)\s+import\s+([\w ,]*)", re.MULTILINE)
+
+
+def _is_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _module_text(module: str) -> bytes:
@@ -184,18 +191,27 @@ def _module_text(module: str) -> bytes:
 
 
 def _sources(modules: Sequence[str]) -> list[bytes]:
-    """The source of each kernel module and of the project modules it imports from (e.g. the texture zeros of
-    globalfit.physics.neutrino), which compiled code captures as constants."""
-    texts = {m: _module_text(m) for m in modules}
-    for m in list(texts):
-        for dep in _PROJECT_IMPORT.findall(texts[m].decode(errors="replace")):
-            texts.setdefault(dep, _module_text(dep))
+    """The source of each kernel module and of the project modules it imports from, and theirs in turn (the kernels
+    they call, the texture zeros of globalfit.physics.neutrino, the constants of globalfit.physics.zprime_decays):
+    compiled code links the called kernels in and captures module constants."""
+    texts: dict[str, bytes] = {}
+    todo = list(modules)
+    while todo:
+        m = todo.pop()
+        if m not in texts:
+            texts[m] = _module_text(m)
+            for package, names in _PROJECT_IMPORT.findall(texts[m].decode(errors="replace")):
+                todo.append(package)  # and the names that are modules (from globalfit.physics import kaon)
+                todo += [f"{package}.{n.split()[0]}" for n in names.split(",") if n.strip() and _is_module(
+                    f"{package}.{n.split()[0]}")]
     return [texts[m] for m in sorted(texts)]
 
 
 def _load(text: str, modules: Sequence[str]) -> tuple[Callable, Path]:
     """Write the generated source (named by its hash, the numba version and the kernels' sources with the project
-    modules they import, so a change in any is a new module) and import its `fused`."""
+    modules they import, so a change in any is a new module) and import its `fused`. Only `fused` is cached by numba
+    (with the kernels it calls linked in): numba's own cache of a function would not notice a change in a function
+    it calls from another module, so the kernels are compiled without one."""
     import numba
 
     digest = hashlib.sha256(text.encode() + numba.__version__.encode())

@@ -12,7 +12,7 @@ from numba import njit
 from globalfit.physics.neutrino import TEXTURES
 
 
-@njit(cache=True)
+@njit
 def masses_NO(m_lightest: float, dm21sq: float, dm3lsq: float) -> tuple[float, float, float, bool]:
     """(m1, m2, m3 [eV], valid) for the normal ordering: m1 = m_l, m2 = √(m_l² + Δm²21), m3 = √(m_l² + Δm²31)."""
     ml2 = m_lightest * m_lightest
@@ -20,7 +20,7 @@ def masses_NO(m_lightest: float, dm21sq: float, dm3lsq: float) -> tuple[float, f
     return m_lightest, math.sqrt(max(ml2 + dm21sq, 0.0)), math.sqrt(max(ml2 + dm3lsq, 0.0)), valid
 
 
-@njit(cache=True)
+@njit
 def masses_IO(m_lightest: float, dm21sq: float, dm3lsq: float) -> tuple[float, float, float, bool]:
     """(m1, m2, m3 [eV], valid) for the inverted ordering: m3 = m_l, m2 = √(m_l² − Δm²32), m1 = √(m2² − Δm²21)."""
     ml2 = m_lightest * m_lightest
@@ -28,13 +28,13 @@ def masses_IO(m_lightest: float, dm21sq: float, dm3lsq: float) -> tuple[float, f
     return math.sqrt(max(ml2 - dm3lsq - dm21sq, 0.0)), math.sqrt(max(ml2 - dm3lsq, 0.0)), m_lightest, valid
 
 
-@njit(cache=True)
+@njit
 def sum_masses(m1: float, m2: float, m3: float) -> float:
     """Σm_ν [eV]."""
     return m1 + m2 + m3
 
 
-@njit(cache=True)
+@njit
 def m_betabeta(m1: float, m2: float, m3: float, s12sq: float, s13sq: float, delta: float, alpha21: float,
                alpha31: float) -> float:
     """|c12²c13² m1 + s12²c13² m2 e^{iα21} + s13² m3 e^{i(α31 − 2δ)}| [eV] (phases in radians)."""
@@ -47,7 +47,7 @@ def m_betabeta(m1: float, m2: float, m3: float, s12sq: float, s13sq: float, delt
     return math.hypot(re, im)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(error_model="numpy")
 def _cdiv(a: complex, b: complex) -> complex:
     """a / b as numpy divides complex numbers (Smith's method with the reciprocal of the scale factor)."""
     br, bi = abs(b.real), abs(b.imag)
@@ -62,7 +62,7 @@ def _cdiv(a: complex, b: complex) -> complex:
     return complex((a.real * rat + a.imag) * scl, (a.imag * rat - a.real) * scl)
 
 
-@njit(cache=True, error_model="numpy")  # division by zero gives inf/NaN, as numpy's (then the point is invalid)
+@njit(error_model="numpy")  # division by zero gives inf/NaN, as numpy's (then the point is invalid)
 def _texture(kind_minors: bool, a: int, b: int, c: int, d: int, normal: bool, s12sq: float, s13sq: float,
              s23sq: float, delta: float, dm21sq: float):
     """globalfit.physics.neutrino.texture_spectrum of one point for the texture whose two zeros are at (a, b) and

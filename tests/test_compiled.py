@@ -15,6 +15,7 @@ import pytest
 from globalfit import compiled, samplers
 from globalfit.card import load_card
 from globalfit.errors import CardError
+from globalfit.model import get_model
 from globalfit.posterior import Posterior
 from globalfit.study import load_study
 
@@ -193,14 +194,17 @@ def test_nan_or_inf_goes_to_numpy(ordering_cards):
     assert calls
 
 
-def test_missing_kernels_are_named(ordering_cards):
-    raw = {"name": "u1x-compiled", "params": {"m_zp": 0.01, "g_zp": {"prior": "log-uniform", "min": 1e-6, "max": 1e-2}},
-           "likelihoods": {"gminus2": {}, "electron_gm2": {}}}
-    raw["model"] = {"name": "u1x", "preset": "b-l", "kinetic_mixing": "zero"}
+def test_missing_kernels_are_named(ordering_cards, monkeypatch):
+    raw = {"name": "neff-compiled", "params": {"m_zp": 0.01, "g_zp": {"prior": "log-uniform", "min": 1e-6, "max": 1e-2}},
+           "likelihoods": {"gminus2": {}, "neff": {}}}
+    model = type(get_model("lmu-ltau"))
+    providers = [dataclasses.replace(p, kernel=None) if p.outputs == ("delta_a_mu",) else p
+                 for p in get_model("lmu-ltau").quantities(None)]
+    monkeypatch.setattr(model, "quantities", lambda self, options: providers)  # a quantity without a kernel
     with pytest.raises(CardError) as err:
         Posterior(load_card({**raw, "compiled": True}))
     text = str(err.value)
-    assert "compiled: likelihood 'electron_gm2'" in text and "no compiled kernel" in text and "docs/compiled.md" in text
+    assert "compiled: likelihood 'neff'" in text and "no compiled kernel" in text and "docs/compiled.md" in text
     assert "delta_a_mu have no compiled kernel" in text
     raw = ordering_cards["NO-log"].to_dict()
     raw["likelihoods"]["nufit"] = {"dataset": "nufit-3.0-1d"}

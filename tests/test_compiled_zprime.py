@@ -112,3 +112,51 @@ def test_the_zprime_card(model):
     numpy_post, fused_post = Posterior(card), Posterior(dataclasses.replace(card, compiled=True))
     theta = numpy_post.prior_transform(RNG.random((2000, 2)))
     _close(numpy_post.log_likelihood(theta), fused_post.log_likelihood(theta))
+
+
+@pytest.mark.parametrize("higgs", ["none", "doublet"])
+def test_electron_g_minus_2(higgs):
+    """electron_gm2 with ε sampled (vector coupling) and with the doublet's axial coupling (the axial loop function's
+    Gauss–Legendre sum added as numpy adds it); beyond the loop-function table (m_Z′ ≳ 4.8 GeV) numpy's quadrature."""
+    params = {**WIDE, "m_zp": {"prior": "log-uniform", "min": 1e-4, "max": 20.0},
+              "eps": {"prior": "uniform", "min": -1e-2, "max": 1e-2}}
+    for dataset in ("fan2023-rb", "fan2023-cs"):
+        numpy_post, fused_post = _card({"electron_gm2": {"dataset": dataset}, "gminus2": {}},
+                                       {"higgs": higgs, "kinetic_mixing": "free"}, params)
+        theta = numpy_post.prior_transform(RNG.random((3000, numpy_post.ndim)))
+        a, b = numpy_post.log_likelihood(theta), fused_post.log_likelihood(theta)
+        _close(a, b)
+        table = np.ascontiguousarray(theta[theta[:, 0] < 4.0])
+        out = np.empty(len(table))
+        assert fused_post.fused(table, out) >= 0  # compiled throughout, axial part included
+        _close(numpy_post.log_likelihood(table), out)
+        beyond = theta[(theta[:, 0] > 5.0) & np.isfinite(a)][:3]
+        assert len(beyond) == 3 and fused_post.fused(np.ascontiguousarray(beyond), np.empty(3)) == -1
+        assert np.sum(a[np.isfinite(a)] < -10) > 100
+
+
+def _plugin_points(n: int) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(11)
+    g = 10 ** rng.uniform(-6, 0, n)
+    return {"m_zp": 10 ** rng.uniform(-5, 4, n), "g_zp": g, "delta_zzp": rng.normal(0, 1e-2, n),
+            "eps": rng.normal(0, 1e-3, n), "trident_g2": g * g * rng.choice([-1.0, 1.0, 0.5, -2.0], n),
+            "ga_e_direct": rng.normal(0, 1e-4, n), "gv_p_direct": rng.normal(0, 1e-4, n),
+            "gv_n_direct": rng.normal(0, 1e-4, n)}
+
+
+@pytest.mark.parametrize("name", ["trident", "apv"])
+def test_the_inputs_of_other_charge_assignments(name):
+    """A U(1)_X model's inputs: trident's h_νμ g_V^μ (either sign) and APV's direct couplings, the kernel against the
+    plugin over 1e−5–1e4 GeV, point by point."""
+    from globalfit.likelihood import get
+
+    plugin = get(name)()
+    optional = plugin.optional
+    kernel = plugin.kernel(optional)
+    module, func = kernel.func.split(":")
+    f = getattr(__import__(module, fromlist=[func]), func)
+    q = _plugin_points(3000)
+    numpy_ll = plugin.loglike(q)
+    compiled_ll = np.array([f(*(q[k][i] for k in kernel.reads), kernel.data) for i in range(3000)])
+    _close(numpy_ll, compiled_ll)
+    assert np.ptp(numpy_ll[np.isfinite(numpy_ll)]) > 10

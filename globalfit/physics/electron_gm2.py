@@ -31,8 +31,8 @@ from globalfit.physics.constants import M_E
 
 _PANELS, _NODES = 4, 32
 _x, _w = np.polynomial.legendre.leggauss(_NODES)
-_T = ((np.arange(_PANELS)[:, None] + 0.5 * (_x[None, :] + 1.0)) / _PANELS).ravel()
-_W = (np.broadcast_to(_w, (_PANELS, _NODES)) / (2.0 * _PANELS)).ravel()
+AXIAL_NODES = ((np.arange(_PANELS)[:, None] + 0.5 * (_x[None, :] + 1.0)) / _PANELS).ravel()
+AXIAL_WEIGHTS = (np.broadcast_to(_w, (_PANELS, _NODES)) / (2.0 * _PANELS)).ravel()
 
 
 def vector_loop(r: ArrayLike) -> np.ndarray:
@@ -47,14 +47,14 @@ def axial_loop(r: ArrayLike) -> np.ndarray:
     lo = np.minimum(0.0, 0.5 * log_r) - 16.0
     hi = np.maximum(0.0, log_r) + 30.0
     span = (hi - lo)[..., None]
-    s = lo[..., None] + span * _T
+    s = lo[..., None] + span * AXIAL_NODES
     e = np.exp(-s)
     x = 1.0 / (1.0 + e)
     y = e * x  # 1 − x without cancellation
     rr = r[..., None]
     num = 2.0 * x * y * (4.0 - x) + 4.0 * x**3 / rr
     integrand = num * x * y / (x * x + rr * y)  # dx = x(1−x) ds
-    return np.sum(integrand * _W, axis=-1) * span[..., 0]
+    return np.sum(integrand * AXIAL_WEIGHTS, axis=-1) * span[..., 0]
 
 
 def delta_a_lepton(m_zp: ArrayLike, g_v: ArrayLike, g_a: ArrayLike, m_lepton: float = M_E) -> np.ndarray:

@@ -108,8 +108,8 @@ def delta_a_mu(m_zp: ArrayLike, g_zp: ArrayLike) -> np.ndarray:
 
 
 # nodes and weights of gm2_axial_loop_function: 5 panels of NODES nodes on [0, 1]
-_T_AXIAL = ((np.arange(5)[:, None] + 0.5 * (_gl_x[None, :] + 1.0)) / 5).ravel()
-_W_AXIAL = (np.broadcast_to(_gl_w, (5, _NODES)) / 10.0).ravel()
+AXIAL_NODES = ((np.arange(5)[:, None] + 0.5 * (_gl_x[None, :] + 1.0)) / 5).ravel()
+AXIAL_WEIGHTS = (np.broadcast_to(_gl_w, (5, _NODES)) / 10.0).ravel()
 
 
 def gm2_axial_loop_function(r: ArrayLike) -> np.ndarray:
@@ -127,13 +127,13 @@ def gm2_axial_loop_function(r: ArrayLike) -> np.ndarray:
     lo = np.minimum(0.0, 0.5 * log_r) - 12.0
     hi = np.maximum(0.0, log_r) + 34.0  # the integrand falls only like e^{−s} at large s (x → 1): 1e−15 at +34
     span = (hi - lo)[..., None]
-    s = lo[..., None] + span * _T_AXIAL
+    s = lo[..., None] + span * AXIAL_NODES
     e = np.exp(-s)
     x = 1.0 / (1.0 + e)
     y = e * x  # 1 − x without cancellation
     rr = r[..., None]
     integrand = (x * y * (3.0 + y) + 2.0 * x**3 / rr) / (rr * y + x * x) * x * y  # dx = x(1−x) ds
-    return np.sum(integrand * _W_AXIAL, axis=-1) * span[..., 0]
+    return np.sum(integrand * AXIAL_WEIGHTS, axis=-1) * span[..., 0]
 
 
 def delta_a_mu_axial(m_zp: ArrayLike, g_a: ArrayLike) -> np.ndarray:

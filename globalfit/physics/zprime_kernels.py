@@ -45,7 +45,7 @@ _TAU_OVER_HBAR = TAU_K_PLUS_S / HBAR_GEV_S
 
 
 # ------------------------------------------------------------------------------------ Z′ widths (zprime_decays)
-@njit(cache=True)
+@njit
 def fermion_pair_factor(m: float, m_f: float, g_v: float, g_a: float) -> float:
     """zprime_decays.fermion_pair_factor: [g_V²(1 + 2r) + g_A²(1 − 4r)]√(1 − 4r), r = m_f²/m², for m > 2m_f, else 0."""
     if not m > 2.0 * m_f:
@@ -56,14 +56,14 @@ def fermion_pair_factor(m: float, m_f: float, g_v: float, g_a: float) -> float:
     return (g_v * g_v * (1.0 + 2.0 * r) + g_a * g_a * (1.0 - 4.0 * r)) * beta
 
 
-@njit(cache=True)
+@njit
 def _p_pion(s: float) -> float:
     """zprime_decays._p_pion: pion momentum at invariant mass² s [GeV²] (0 below threshold)."""
     y = 0.25 * s - _M_PI2
     return math.sqrt(y if y > 0.0 else 0.0)
 
 
-@njit(cache=True)
+@njit
 def _gs_h(s: float) -> float:
     """zprime_decays._gs_h: Gounaris–Sakurai h(s) = (2/π)(p/√s) ln((√s + 2p)/(2m_π))."""
     rs = math.sqrt(s)
@@ -71,7 +71,7 @@ def _gs_h(s: float) -> float:
     return _TWO_OVER_PI * p / rs * math.log((rs + 2.0 * p) / _TWO_M_PI)
 
 
-@njit(cache=True)
+@njit
 def pion_form_factor_sq(m: float) -> float:
     """zprime_decays.pion_form_factor_sq: |F_π(m²)|², Gounaris–Sakurai, m [GeV]."""
     m = m if m > _M_PI_FLOOR else _M_PI_FLOOR
@@ -84,7 +84,7 @@ def pion_form_factor_sq(m: float) -> float:
     return _NUM_GS2 / (d * d + mw * mw)
 
 
-@njit(cache=True)
+@njit
 def r_pipi(m: float) -> float:
     """zprime_decays.r_pipi: R_ππ = β³|F_π|²/4 (0 below 2m_π), m [GeV]."""
     if not m > _TWO_M_PI:
@@ -94,7 +94,7 @@ def r_pipi(m: float) -> float:
     return 0.25 * beta3 * pion_form_factor_sq(m)
 
 
-@njit(cache=True)
+@njit
 def hadronic_factor(m: float, gv_u: float, gv_d: float) -> float:
     """zprime_decays.hadronic_factor: Γ(Z′ → hadrons) in units of m/(12π); ρ-dominated π⁺π⁻ below 1 GeV, free quarks
     above."""
@@ -109,7 +109,7 @@ def hadronic_factor(m: float, gv_u: float, gv_d: float) -> float:
     return zd.N_COLOURS * (light + (charm + beauty))
 
 
-@njit(cache=True)
+@njit
 def branching_ratios(m: float, g: float, gv_e: float, ga_e: float, g_nue: float, gv_u: float,
                      gv_d: float) -> tuple[float, float, float, float, float, float]:
     """zprime_decays.branching_ratios (partial_widths with induced_mu_tau=True): (nunu, ee, mumu, tautau, hadrons,
@@ -128,13 +128,13 @@ def branching_ratios(m: float, g: float, gv_e: float, ga_e: float, g_nue: float,
     return nu, ee / total, mumu / total, tautau / total, hadrons / total, nu
 
 
-@njit(cache=True)
+@njit
 def br_mumu_lmu_ltau(m: float) -> float:
     """zprime_decays.br_lmu_ltau(m)["mumu"]: BR(Z′ → μμ) of the pure L_μ − L_τ Z′ (independent of g)."""
     return branching_ratios(m, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0)[2]
 
 
-@njit(cache=True)
+@njit
 def muon_signal_g2_mumu(m: float, g: float, gv_e: float, ga_e: float, g_nue: float, gv_u: float,
                         gv_d: float) -> float:
     """zprime_decays.muon_signal_g2(m, g, "mumu", couplings…) with its default reference:
@@ -149,7 +149,7 @@ def muon_signal_g2_mumu(m: float, g: float, gv_e: float, ga_e: float, g_nue: flo
 
 
 # ------------------------------------------------------------------------------------- K⁺ → π⁺Z′ (kaon)
-@njit(cache=True)
+@njit
 def _x1_raw(t: float, a: float, w: float) -> float:
     """kaon._x1_raw: X₁ at t = m_t², a = m_H±², w = m_W² [GeV²]."""
     r = a / (a - t)
@@ -159,13 +159,13 @@ def _x1_raw(t: float, a: float, w: float) -> float:
             + r * (r - 6.0 * w / (a - w)) * lt)
 
 
-@njit(cache=True)
+@njit
 def _x2_raw(t: float, a: float) -> float:
     """kaon._x2_raw: X₂ at t = m_t², a = m_H±² [GeV²]."""
     return -2.0 * t / (a - t) * (1.0 + a / (a - t) * math.log(t / a))
 
 
-@njit(cache=True)
+@njit
 def _window(a: float, p: float) -> tuple[bool, float, float, float]:
     """kaon._smooth's window around the removable pole p: (inside, lo, hi, s), s = (a − lo)/(hi − lo)."""
     if not abs(a / p - 1.0) < _WINDOW:
@@ -174,7 +174,7 @@ def _window(a: float, p: float) -> tuple[bool, float, float, float]:
     return True, lo, hi, (a - lo) / (hi - lo)
 
 
-@njit(cache=True)
+@njit
 def loop_x1(m_hpm: float, m_t: float) -> float:
     """kaon.loop_x1: X₁(m_t, m_H±), linear between the window edges around a = m_t², m_W² (kaon._smooth)."""
     a = m_hpm * m_hpm
@@ -186,7 +186,7 @@ def loop_x1(m_hpm: float, m_t: float) -> float:
     return _x1_raw(t, a, w)
 
 
-@njit(cache=True)
+@njit
 def loop_x2(m_hpm: float, m_t: float) -> float:
     """kaon.loop_x2: X₂(m_t, m_H±), linear between the window edges around a = m_t² (kaon._smooth)."""
     a = m_hpm * m_hpm
@@ -197,20 +197,20 @@ def loop_x2(m_hpm: float, m_t: float) -> float:
     return _x2_raw(t, a)
 
 
-@njit(cache=True)
+@njit
 def goldstone_sd_coupling(delta: float, tan_beta: float, m_hpm: float, m_t: float) -> float:
     """kaon.goldstone_sd_coupling: |g_G| = |δ| G_F m_t² |V_ts* V_td| |X₁ + tan²β X₂| / (8√2 π² v) [GeV⁻¹]."""
     loop = loop_x1(m_hpm, m_t) + tan_beta * tan_beta * loop_x2(m_hpm, m_t)
     return abs(delta) * _G_F * (m_t * m_t) * _VTS_VTD * abs(loop) / _LOOP_DEN
 
 
-@njit(cache=True)
+@njit
 def kallen(a: float, b: float, c: float) -> float:
     """kaon.kallen: λ(a, b, c) = a² + b² + c² − 2(ab + ac + bc)."""
     return a * a + b * b + c * c - 2.0 * (a * b + a * c + b * c)
 
 
-@njit(cache=True)
+@njit
 def width_k_to_pi_zp(m: float, g_sd: float) -> float:
     """kaon.width_k_to_pi_zp: Γ(K⁺ → π⁺Z′) = |g_G|² f₊(m²)² λ^{3/2} / (64π m_K³) [GeV]; 0 unless 0 ≤ m < m_K − m_π."""
     if not (m >= 0.0 and m < _K_OPEN):
@@ -222,7 +222,7 @@ def width_k_to_pi_zp(m: float, g_sd: float) -> float:
     return g_sd * g_sd * (ff * ff) * math.pow(lam, 1.5) / _WIDTH_DEN
 
 
-@njit(cache=True)
+@njit
 def br_k_to_pi_zp(m: float, delta: float, tan_beta: float, m_hpm: float, m_t: float) -> float:
     """kaon.br_k_to_pi_zp: BR(K⁺ → π⁺Z′) = Γ τ_K/ħ."""
     if not (m >= 0.0 and m < _K_OPEN):  # closed: Γ = 0 whatever the coupling (skips the loop functions)
@@ -230,7 +230,7 @@ def br_k_to_pi_zp(m: float, delta: float, tan_beta: float, m_hpm: float, m_t: fl
     return width_k_to_pi_zp(m, goldstone_sd_coupling(delta, tan_beta, m_hpm, m_t)) * _TAU_OVER_HBAR
 
 
-@njit(cache=True)
+@njit
 def br_zp_invisible_lmu_ltau(m: float) -> float:
     """kaon.br_zp_invisible(m) without couplings: 1/(1 + Γ_μμ/Γ_inv), Γ_μμ/Γ_inv = (1 + 2r)√(1 − 4r), r = m_μ²/m²
     (1 below 2m_μ)."""
@@ -242,7 +242,7 @@ def br_zp_invisible_lmu_ltau(m: float) -> float:
 
 
 # -------------------------------------------------------------------------------------- limits (globalfit.limits)
-@njit(cache=True)
+@njit
 def limit_curve(m: float, mass, logm, logx) -> float:
     """LimitCurve(m) from the curve's arrays (LimitCurve.kernel_data): linear in (log m, log X_UL) between the nodes
     (numpy's searchsorted, side left), NaN outside [mass[0], mass[-1]] or next to a gap. m > 0."""
@@ -267,7 +267,7 @@ def limit_curve(m: float, mass, logm, logx) -> float:
     return math.exp((1.0 - t) * lo + t * hi)
 
 
-@njit(cache=True)
+@njit
 def upper_limit_loglike(x: float, x_ul: float, shape: int, coef: float) -> float:
     """globalfit.limits.upper_limit_loglike of one point, plus 0.0 (no −0.0): shape 0 (Poisson) coef·x/x_ul with
     coef = ln(1 − CL); shape 1 (half-Gaussian) −½(coef·x/x_ul)² with coef = z_CL; 0 where x_ul is NaN or ≤ 0

@@ -130,11 +130,11 @@ class AtomicParityViolation(Likelihood):
         return out
 
     def kernel(self, optional: tuple[str, ...] = ()) -> Kernel | None:
-        """Compiled twin (likelihoods/apv/kernel.py) of models without direct couplings (none with them)."""
-        if optional:
-            return None
-        return Kernel("likelihoods.apv.kernel:loglike",
-                      (self.qw_sm, self.qw_exp, self.sigma, 4.0 * Z_CS * self.sw_cw, Q_CS))
+        """Compiled twin (likelihoods/apv/kernel.py), with the direct couplings when the model provides all three."""
+        data = (self.qw_sm, self.qw_exp, self.sigma, 4.0 * Z_CS * self.sw_cw, Q_CS, float(Z_CS), float(N_CS))
+        if all(k in optional for k in self.optional):
+            return Kernel("likelihoods.apv.kernel:loglike_direct", data, (*self.requires, *self.optional))
+        return Kernel("likelihoods.apv.kernel:loglike", data)
 
     def loglike(self, q):
         pull = (self.qw_sm + self.delta_qw(q) - self.qw_exp) / self.sigma

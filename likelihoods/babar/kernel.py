@@ -15,7 +15,7 @@ from numba import njit
 from globalfit.physics.zprime_kernels import br_mumu_lmu_ltau, limit_curve, muon_signal_g2_mumu, upper_limit_loglike
 
 
-@njit(cache=True)
+@njit
 def _loglike_x(m: float, x: float, data) -> float:
     """ln L of the signal X = x at m_Z′ = m against X_UL = g_UL(m)²."""
     mass, logm, logx, shape, coef = data
@@ -23,7 +23,7 @@ def _loglike_x(m: float, x: float, data) -> float:
     return upper_limit_loglike(x, g_ul * g_ul, shape, coef)
 
 
-@njit(cache=True)
+@njit
 def loglike(m_zp: float, g_zp: float, data) -> float:
     """The pure L_μ − L_τ Z′ (no induced couplings in the card): X = g_Z′²."""
     if not (math.isfinite(m_zp) and math.isfinite(g_zp) and m_zp > 0.0 and g_zp >= 0.0):
@@ -31,7 +31,7 @@ def loglike(m_zp: float, g_zp: float, data) -> float:
     return _loglike_x(m_zp, g_zp * g_zp, data)
 
 
-@njit(cache=True)
+@njit
 def loglike_induced(m_zp: float, g_zp: float, gv_e: float, ga_e: float, g_nue: float, gv_u: float, gv_d: float,
                     data) -> float:
     """With the induced couplings (lmu-ltau): X = [(g + gv_e)² + ga_e²] BR(Z′→μμ)/BR₀(Z′→μμ)
@@ -42,7 +42,7 @@ def loglike_induced(m_zp: float, g_zp: float, gv_e: float, ga_e: float, g_nue: f
     return _loglike_x(m_zp, muon_signal_g2_mumu(m_zp, g_zp, gv_e, ga_e, g_nue, gv_u, gv_d), data)
 
 
-@njit(cache=True)
+@njit
 def loglike_g2_mu(m_zp: float, g_zp: float, g2_mu: float, br_mumu: float, data) -> float:
     """A model with other charges (u1x): X = g2_mu · br_mumu / BR₀(Z′→μμ) (BR₀ = 0 → divide by 1)."""
     if not (math.isfinite(m_zp) and math.isfinite(g_zp) and m_zp > 0.0 and g_zp >= 0.0 and math.isfinite(g2_mu)

@@ -26,7 +26,7 @@ _NAN = float("nan")
 _NEG_INF = -float("inf")
 
 
-@njit(cache=True)
+@njit
 def _finite(*xs) -> bool:
     """All of xs finite (Borexino.loglike's np.isfinite mask)."""
     for x in xs:
@@ -35,18 +35,18 @@ def _finite(*xs) -> bool:
     return True
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")
 def _osc_valid(s12sq: float, s13sq: float, s23sq: float, dm21sq: float) -> bool:
     """Borexino.loglike's domain of the sampled oscillation parameters: mixing in [0, 1], Δm²21 > 0."""
     return (0.0 <= s12sq <= 1.0) and (0.0 <= s13sq <= 1.0) and (0.0 <= s23sq <= 1.0) and dm21sq > 0.0
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")
 def _clip01(x: float) -> float:
     return min(max(x, 0.0), 1.0)
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")
 def probability_coefficients(s12sq: float, s13sq: float, s23sq: float, delta: float):
     """(a_e, a_μ, a_τ, b_e, b_μ, b_τ) with P_eα = a_α + b_α cos 2θ₁₂^m: nue_scattering.solar_probability_coefficients
     (δ in rad)."""
@@ -61,7 +61,7 @@ def probability_coefficients(s12sq: float, s13sq: float, s23sq: float, delta: fl
             hc * c13sq * cos2, hc * (cos2 * (mu_s - c23sq) + j2), hc * (cos2 * (tau_s - s23sq) - j2))
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")
 def cos2theta12_matter(beta_e: float, s12sq: float, s13sq: float, dm21sq: float) -> float:
     """cos 2θ₁₂^m (nue_scattering.cos2theta12_matter); beta_e = 2V E/eV² of the line, Δm²21 in eV²."""
     beta = beta_e * (1.0 - s13sq) / dm21sq
@@ -69,13 +69,13 @@ def cos2theta12_matter(beta_e: float, s12sq: float, s13sq: float, dm21sq: float)
     return d / math.sqrt(d * d + 4.0 * s12sq * (1.0 - s12sq))
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")
 def _horner(coef, line: int, i: int, j: int, u: float) -> float:
     """UniformCubic.horner of tabulated integral j: ((c₃u + c₂)u + c₁)u + c₀."""
     return ((coef[line, i, j, 0] * u + coef[line, i, j, 1]) * u + coef[line, i, j, 2]) * u + coef[line, i, j, 3]
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")
 def _rate(m: float, g: float, gv_e: float, ga_e: float, g_nue: float, h_mu: float, h_tau: float,
           p, fixed: bool, s12sq: float, s13sq: float, dm21sq: float, consts, lines, coef, osc) -> float:
     """R_SM+Z′ [counts/day/100 t] of nue_scattering.be7_rate (method="table"); NaN outside the table.
@@ -119,7 +119,7 @@ def _rate(m: float, g: float, gv_e: float, ga_e: float, g_nue: float, h_mu: floa
     return rate * consts[3]
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")
 def _loglike_of_rate(r: float, consts) -> float:
     """−χ²/2 of Borexino.loglike: χ² = (R_obs − r)² / (σ_obs² + (σ_SSM r)²)."""
     d = consts[0] - r
@@ -127,7 +127,7 @@ def _loglike_of_rate(r: float, consts) -> float:
     return -0.5 * ((d * d) / (consts[1] + s * s))
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")
 def _fixed(m, g, gv_e, ga_e, g_nue, h_mu, h_tau, data) -> float:
     consts, lines, coef, osc = data
     p = (osc[0], osc[1], osc[2], osc[3], osc[4], osc[5])
@@ -135,7 +135,7 @@ def _fixed(m, g, gv_e, ga_e, g_nue, h_mu, h_tau, data) -> float:
     return _loglike_of_rate(r, consts)
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")
 def _sampled(m, g, gv_e, ga_e, g_nue, h_mu, h_tau, s12sq, s13sq, s23sq, delta, dm21sq, data) -> float:
     consts, lines, coef, osc = data
     p = probability_coefficients(s12sq, s13sq, s23sq, delta)
@@ -143,7 +143,7 @@ def _sampled(m, g, gv_e, ga_e, g_nue, h_mu, h_tau, s12sq, s13sq, s23sq, delta, d
     return _loglike_of_rate(r, consts)
 
 
-@njit(cache=True)
+@njit
 def loglike(m_zp: float, g_zp: float, gv_e: float, ga_e: float, g_nue: float, data) -> float:
     """log L, oscillation parameters fixed at NuFIT 5.3 NO (data[3]); L_μ − L_τ: h_μ,τ = ±g + 2g_ν. m_zp [GeV]."""
     if not (_finite(m_zp, g_zp, gv_e, ga_e, g_nue) and m_zp > 0.0):
@@ -152,7 +152,7 @@ def loglike(m_zp: float, g_zp: float, gv_e: float, ga_e: float, g_nue: float, da
     return _fixed(m_zp, g_zp, gv_e, ga_e, g_nue, h_e + g_zp, h_e - g_zp, data)
 
 
-@njit(cache=True)
+@njit
 def loglike_h(m_zp: float, g_zp: float, gv_e: float, ga_e: float, g_nue: float, h_numu: float, h_nutau: float,
               data) -> float:
     """log L, oscillation parameters fixed, the model's own ν_μ, ν_τ couplings h_numu, h_nutau."""
@@ -161,7 +161,7 @@ def loglike_h(m_zp: float, g_zp: float, gv_e: float, ga_e: float, g_nue: float, 
     return _fixed(m_zp, g_zp, gv_e, ga_e, g_nue, h_numu, h_nutau, data)
 
 
-@njit(cache=True)
+@njit
 def loglike_osc(m_zp: float, g_zp: float, gv_e: float, ga_e: float, g_nue: float, s12sq: float, s13sq: float,
                 s23sq: float, delta_cp: float, dm21sq: float, data) -> float:
     """log L with the point's oscillation parameters (δ in rad, Δm²21 in eV²); h_μ,τ = ±g + 2g_ν."""
@@ -173,7 +173,7 @@ def loglike_osc(m_zp: float, g_zp: float, gv_e: float, ga_e: float, g_nue: float
                     data)
 
 
-@njit(cache=True)
+@njit
 def loglike_osc_h(m_zp: float, g_zp: float, gv_e: float, ga_e: float, g_nue: float, s12sq: float, s13sq: float,
                   s23sq: float, delta_cp: float, dm21sq: float, h_numu: float, h_nutau: float, data) -> float:
     """log L with the point's oscillation parameters and the model's own ν_μ, ν_τ couplings."""

@@ -10,7 +10,7 @@ from numba import njit
 Z95 = 1.959963984540054  # likelihoods.cosmology.likelihood.Z95 (checked equal in the tests)
 
 
-@njit(cache=True)
+@njit
 def _loglike(sum_mnu: float, limit: float, shape: int) -> float:
     if shape == 1:
         return 0.0 if sum_mnu <= limit else -float("inf")
@@ -18,13 +18,13 @@ def _loglike(sum_mnu: float, limit: float, shape: int) -> float:
     return -0.5 * (z * z)
 
 
-@njit(cache=True)
+@njit
 def loglike(sum_mnu: float, data) -> float:
     """log L of Σm_ν [eV] for a dataset with one limit."""
     return _loglike(sum_mnu, data[0], data[2])
 
 
-@njit(cache=True)
+@njit
 def loglike_by_ordering(sum_mnu: float, dm3lsq: float, data) -> float:
     """log L of Σm_ν [eV] with the IO limit where Δm²3ℓ < 0, else the NO limit."""
     return _loglike(sum_mnu, data[1] if dm3lsq < 0 else data[0], data[2])

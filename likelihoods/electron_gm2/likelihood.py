@@ -24,7 +24,7 @@ import math
 import numpy as np
 
 from globalfit import catalog
-from globalfit.likelihood import Likelihood
+from globalfit.likelihood import Kernel, Likelihood
 from globalfit.physics import electron_gm2
 from likelihoods._data import number, text
 
@@ -51,6 +51,13 @@ class ElectronGMinus2(Likelihood):
     def delta_a_e(self, q) -> np.ndarray:
         """The Z′ contribution to a_e (inputs inside the domain)."""
         return electron_gm2.delta_a_e(q["m_zp"], q["gv_e"], q["ga_e"])
+
+    def kernel(self, optional: tuple[str, ...] = ()) -> Kernel:
+        """Compiled twin (likelihoods/electron_gm2/kernel.py)."""
+        from globalfit.physics.loop_kernels import axial_rule_data, gm2_table_data
+
+        return Kernel("likelihoods.electron_gm2.kernel:loglike",
+                      (self.value, self.error, gm2_table_data(), axial_rule_data()))
 
     def loglike(self, q):
         m, gv, ga = (np.asarray(q[k], dtype=float) for k in self.requires)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from numba import njit
 
 
-@njit(cache=True)
+@njit
 def loglike(delta_a_mu: float, data) -> float:
     """−½ ((Δa_μ − value)/error)², data = (value, error)."""
     pull = (delta_a_mu - data[0]) / data[1]

@@ -13,14 +13,14 @@ import math
 from numba import njit
 
 
-@njit(cache=True)
+@njit
 def _log_upper_gamma_quarter_asym(x: float) -> float:
     """ln Γ(1/4, x) for large x: x^{s−1} e^{−x} [1 + (s−1)/x + (s−1)(s−2)/x²], s = 1/4."""
     s = 0.25
     return (s - 1) * math.log(x) - x + math.log1p((s - 1) / x + (s - 1) * (s - 2) / (x * x))
 
 
-@njit(cache=True)
+@njit
 def loglike_marginal(m_betabeta: float, data) -> float:
     """ln of L averaged over |M| flat in [|M|_min, |M|_max], m_ββ in eV."""
     k, z90sq, m_lo, m_hi, m_lo4, m_hi4, mu4, y0, inv_h, last, coef, series = data
@@ -43,14 +43,14 @@ def loglike_marginal(m_betabeta: float, data) -> float:
     return g_lo + math.log1p(-math.exp(g_hi - g_lo)) - 0.25 * math.log(a) - math.log(4.0) - math.log(m_hi - m_lo)
 
 
-@njit(cache=True)
+@njit
 def loglike_at_nme(m_betabeta: float, nme: float, data) -> float:
     """−½ z₉₀² (m_ββ/m_ββ,90(M))⁴ with m_ββ,90 = k/|M| (option nuisance; data = (k [eV], z₉₀²))."""
     r = m_betabeta / (data[0] / nme)
     return -0.5 * (data[1] * math.pow(r, 4.0))
 
 
-@njit(cache=True)
+@njit
 def loglike_conservative(m_betabeta: float, data) -> float:
     """loglike_at_nme at the smallest |M| (option conservative; data = (k [eV], z₉₀², |M|_min))."""
     return loglike_at_nme(m_betabeta, data[2], data)

@@ -24,7 +24,7 @@ from likelihoods.na62.likelihood import M_ZERO, PI0_GAP
 _GAP_LO, _GAP_HI = PI0_GAP
 
 
-@njit(cache=True)
+@njit
 def _br_limit(m: float, data) -> float:
     """NA62.br_limit: the curve at max(m, M_ZERO), NaN in the π⁰ gap."""
     if m >= _GAP_LO and m <= _GAP_HI:
@@ -32,13 +32,13 @@ def _br_limit(m: float, data) -> float:
     return limit_curve(m if m > M_ZERO else M_ZERO, data[0], data[1], data[2])
 
 
-@njit(cache=True)
+@njit
 def _valid(m_zp: float, g_zp: float, delta_zzp: float, tan_beta: float, m_hpm: float) -> bool:
     return (math.isfinite(m_zp) and math.isfinite(g_zp) and math.isfinite(delta_zzp) and math.isfinite(tan_beta)
             and math.isfinite(m_hpm) and m_zp > 0.0 and g_zp >= 0.0 and m_hpm > 0.0)
 
 
-@njit(cache=True)
+@njit
 def loglike(m_zp: float, g_zp: float, delta_zzp: float, tan_beta: float, m_hpm: float, data) -> float:
     """Without induced couplings: X = BR(K⁺→π⁺Z′) · BR(Z′→νν̄) of the pure L_μ − L_τ Z′ (kaon.br_zp_invisible(m))."""
     if not _valid(m_zp, g_zp, delta_zzp, tan_beta, m_hpm):
@@ -50,7 +50,7 @@ def loglike(m_zp: float, g_zp: float, delta_zzp: float, tan_beta: float, m_hpm: 
     return upper_limit_loglike(x, ul, data[3], data[4])
 
 
-@njit(cache=True)
+@njit
 def loglike_induced(m_zp: float, g_zp: float, delta_zzp: float, tan_beta: float, m_hpm: float, gv_e: float,
                     ga_e: float, g_nue: float, gv_u: float, gv_d: float, data) -> float:
     """With the induced couplings (lmu-ltau): BR(Z′→νν̄) from the full widths (zprime_decays.branching_ratios)."""

@@ -51,7 +51,7 @@ def pack(orderings: Sequence[tuple]) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return np.concatenate(values), np.array(layout, dtype=np.int64), np.concatenate(buckets or [np.zeros(0, np.int64)])
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")
 def _cell(v: np.ndarray, ly: np.ndarray, bk: np.ndarray, axis: int, x: float) -> tuple[int, float, float]:
     """(cell index, t = (x − x_i)/(x_{i+1} − x_i), squared outside distance in units of the span) along the axis whose
     layout starts at ly[axis], x clipped to it: searchsorted(side="right") − 1 clipped to [0, n − 2], found as
@@ -80,7 +80,7 @@ def _cell(v: np.ndarray, ly: np.ndarray, bk: np.ndarray, axis: int, x: float) ->
     return i, (xc - lo) / (v[at + i + 1] - lo), d * d
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")
 def _chi2(v: np.ndarray, ly: np.ndarray, bk: np.ndarray, o: int, s23sq, dm3lsq, dcp, s12sq, log_dm21, s13sq
           ) -> float:
     """χ² of the tables of ordering o (0 NO, 1 IO) at the table coordinates."""
@@ -119,7 +119,7 @@ def _chi2(v: np.ndarray, ly: np.ndarray, bk: np.ndarray, o: int, s23sq, dm3lsq, 
     return chi + OUTSIDE_PENALTY * (r3 * r3 + r2 * r2 + r1 * r1)
 
 
-@njit(cache=True, inline="always")
+@njit(inline="always")
 def loglike(s12sq, s13sq, s23sq, delta_cp, dm21sq, dm3lsq, data) -> float:
     """−χ²/2 of one point (δ_CP in radians, Δm² in eV²): the IO tables where Δm²3ℓ < 0, else the NO tables."""
     dcp = delta_cp * _RAD_TO_DEG + 180.0

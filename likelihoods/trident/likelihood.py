@@ -90,16 +90,15 @@ class Trident(Likelihood):
         return self.table.ratio(m_zp, g_zp)
 
     def kernel(self, optional: tuple[str, ...] = ()) -> Kernel | None:
-        """Compiled twin (likelihoods/trident/kernel.py) from g_zp (none with the model's trident_g2)."""
-        if optional:
-            return None
+        """Compiled twin (likelihoods/trident/kernel.py), from g_zp or from the model's trident_g2."""
         t = self.table
         b0, b1 = np.exp(t.log_b[:2])
         slope = (b0 - b1) / (t.log_m[1] - t.log_m[0])  # as CoefficientTable.coefficients
-        return Kernel("likelihoods.trident.kernel:loglike",
+        g2 = "trident_g2" in optional
+        return Kernel(f"likelihoods.trident.kernel:loglike{'_g2' if g2 else ''}",
                       (self.value, self.error, np.ascontiguousarray(t.log_m), np.ascontiguousarray(t.log_a),
                        np.ascontiguousarray(t.log_b), float(np.log(t.a_inf)), float(np.log(t.b_inf)), float(b0),
-                       float(b1), float(slope)))
+                       float(b1), float(slope)), (*self.requires, "trident_g2") if g2 else None)
 
     def loglike(self, q):
         r, ok = ratio_at(self.table, q)

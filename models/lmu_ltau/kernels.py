@@ -11,6 +11,7 @@ from numba import njit
 
 from globalfit.physics import zprime
 from globalfit.physics.constants import E_CHARGE, M_MU, M_TAU, S2W_LOW, V_HIGGS
+from globalfit.physics.loop_kernels import gm2_loop_function
 
 _EIGHT_PI2 = 8.0 * np.pi**2  # as zprime.delta_a_mu writes it
 _EPS_DEN = 12.0 * math.pi**2  # as zprime.kinetic_mixing_0 writes it
@@ -18,42 +19,29 @@ _EPS_LOG = 2.0 * math.log(M_TAU / M_MU)
 _G_Z = zprime.G_Z
 
 
-def delta_a_mu_data() -> tuple:
-    """The g−2 loop function's table (zprime.gm2_table: F(r)(1 + 3r/2) in y = ln r): y₀, 1/h, last interval,
-    coefficients (4, n) in u = (y − y_k)/h."""
-    table = zprime.gm2_table()
-    return table.y0, table.inv_h, table.last, np.array(table.coef)
-
-
-@njit(cache=True)
+@njit
 def delta_a_mu(m_zp: float, g_zp: float, data) -> float:
-    """Δa_μ = g²/(8π²) F(m_Z′²/m_μ²) from the table (zprime.delta_a_mu, method "table"); NaN outside the table
-    (m_Z′ < 0.1 keV or > 1 TeV), where numpy's Gauss–Legendre rule takes over."""
-    y0, inv_h, last, coef = data
+    """Δa_μ = g²/(8π²) F(m_Z′²/m_μ²) from the table (zprime.delta_a_mu, method "table"; data =
+    globalfit.physics.loop_kernels.gm2_table_data()); NaN outside the table (m_Z′ < 0.1 keV or > 1 TeV), where numpy's
+    Gauss–Legendre rule takes over."""
     r = m_zp / M_MU
     r = r * r
-    u = (math.log(r) - y0) * inv_h
-    if not (u >= 0.0 and u <= last + 1.0):
-        return math.nan
-    i = min(int(u), last)
-    u -= i
-    f = (((coef[0, i] * u + coef[1, i]) * u + coef[2, i]) * u + coef[3, i]) / (1.0 + 1.5 * r)
-    return g_zp * g_zp / _EIGHT_PI2 * f
+    return g_zp * g_zp / _EIGHT_PI2 * gm2_loop_function(r, data)
 
 
-@njit(cache=True)
+@njit
 def eps_loop(g_zp: float) -> float:
     """ε(0) = (e g/12π²) ln(m_τ²/m_μ²) (zprime.kinetic_mixing_0)."""
     return E_CHARGE * g_zp / _EPS_DEN * _EPS_LOG
 
 
-@njit(cache=True)
+@njit
 def mixing_none() -> tuple[float, float, float]:
     """tanβ, δ, ε_Z without a U(1)′-charged doublet: all 0."""
     return 0.0, 0.0, 0.0
 
 
-@njit(cache=True)
+@njit
 def _coupling(t3: float, charge: float, eps: float, eps_z: float) -> tuple[float, float]:
     ez = eps_z * _G_Z
     gv = ez * (0.5 * t3 - charge * S2W_LOW) + eps * E_CHARGE * charge
@@ -61,7 +49,7 @@ def _coupling(t3: float, charge: float, eps: float, eps_z: float) -> tuple[float
     return gv, ga
 
 
-@njit(cache=True)
+@njit
 def couplings(eps: float, eps_z: float):
     """gv_e, ga_e, gv_u, ga_u, gv_d, ga_d, gv_p, gv_n, g_nue (zprime.induced_couplings, s_W² = S2W_LOW)."""
     gv_e, ga_e = _coupling(-0.5, -1.0, eps, eps_z)
@@ -71,7 +59,7 @@ def couplings(eps: float, eps_z: float):
     return gv_e, ga_e, gv_u, ga_u, gv_d, ga_d, 2.0 * gv_u + gv_d, gv_u + 2.0 * gv_d, ga_nu
 
 
-@njit(cache=True)
+@njit
 def _mass_mixing(m_zp: float, g_zp: float, tan_theta: float, charge: float) -> tuple[float, float, float, bool]:
     """(tanβ, Q_Φ δ, Q_Φ ε_Z, valid) from m_Z′² = g²v² S(1 − S + tan²θ) on the small-tanβ branch (zprime.mass_mixing,
     zprime._sin2_beta; quantities._with_charge); 0 and False outside the domain."""
@@ -89,13 +77,13 @@ def _mass_mixing(m_zp: float, g_zp: float, tan_theta: float, charge: float) -> t
     return (math.sqrt(s2b / c2b), charge * math.sqrt(s2b / (c2b + t2)), charge * (2.0 * g_zp * s2b / _G_Z), True)
 
 
-@njit(cache=True)
+@njit
 def mixing_doublet(m_zp: float, g_zp: float, data) -> tuple[float, float, float, bool]:
     """higgs: doublet (tanθ = 0); data = (Q_Φ,)."""
     return _mass_mixing(m_zp, g_zp, 0.0, data[0])
 
 
-@njit(cache=True)
+@njit
 def mixing_doublet_singlet(m_zp: float, g_zp: float, tan_theta: float, data) -> tuple[float, float, float, bool]:
     """higgs: doublet+singlet; data = (Q_Φ,)."""
     return _mass_mixing(m_zp, g_zp, tan_theta, data[0])

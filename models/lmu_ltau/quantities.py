@@ -19,9 +19,9 @@ _KERNELS = "models.lmu_ltau.kernels"  # their compiled twins (globalfit.compiled
 
 
 def _gm2_kernel_data() -> tuple:
-    from models.lmu_ltau.kernels import delta_a_mu_data
+    from globalfit.physics.loop_kernels import gm2_table_data
 
-    return delta_a_mu_data()
+    return gm2_table_data()
 
 
 @quantity("delta_a_mu", needs=("m_zp", "g_zp"), kernel=f"{_KERNELS}:delta_a_mu", kernel_data=_gm2_kernel_data,

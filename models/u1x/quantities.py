@@ -20,12 +20,23 @@ from globalfit.physics import zprime
 from models.u1x import decays
 from models.u1x.couplings import LEPTONS, NEUTRINOS, ChargeCouplings
 
+_KERNELS = "models.u1x.kernels"  # their compiled twins (globalfit.compiled)
+
+
+def _kernel_data(name: str, *args) -> tuple:
+    """models.u1x.kernels.<name>(*args): imported only when a compiled card asks (numba)."""
+    from models.u1x import kernels
+
+    return getattr(kernels, name)(*args)
+
+
 #: first-family (and per-flavour) couplings, total = gauge + induced by ε
 COUPLINGS = ("gv_e", "ga_e", "gv_mu", "ga_mu", "gv_tau", "ga_tau", "h_nue", "h_numu", "h_nutau",
              "gv_u", "ga_u", "gv_d", "ga_d", "gv_s", "ga_s", "gv_c", "ga_c", "gv_b", "ga_b", "gv_p", "gv_n", "g_nue",
              "ga_e_direct", "gv_p_direct", "gv_n_direct", "g2_mu")
 DECAYS = ("width_zp", "br_invisible", "br_nue", "br_numu", "br_nutau", "br_ee", "br_mumu", "br_tautau", "br_hadrons")
 MIXING = ("tan_beta", "delta_zzp", "eps_z")
+_QUARKS = ("u", "d", "s", "c", "b")  # the order of the quark charges in the couplings kernel's data
 
 _INFO = {
     "delta_a_mu": ("", r"$\Delta a_\mu$", "one-loop Z′ contribution to a_μ from the muon's vector and "
@@ -52,20 +63,23 @@ def providers(c: ChargeCouplings, kinetic_mixing: str) -> list[Provider]:
         value = zprime.delta_a_mu(m_zp, g * v_mu)
         return value + zprime.delta_a_mu_axial(m_zp, g * a_mu) if a_mu != 0.0 else value
 
-    out.append(Provider(("delta_a_mu",), ("m_zp", "g_zp"), delta_a_mu))
+    out.append(Provider(("delta_a_mu",), ("m_zp", "g_zp"), delta_a_mu, kernel=f"{_KERNELS}:delta_a_mu",
+                        kernel_data=lambda: _kernel_data("delta_a_mu_data", v_mu, a_mu)))
     if kinetic_mixing == "loop":
         coef = -zprime.E_CHARGE / (12.0 * np.pi**2) * c.eps_log
-        out.append(Provider(("eps",), ("g_zp",), lambda g_zp: coef * np.asarray(g_zp, dtype=float)))
+        out.append(Provider(("eps",), ("g_zp",), lambda g_zp: coef * np.asarray(g_zp, dtype=float),
+                            kernel=f"{_KERNELS}:eps_loop", kernel_data=lambda: (float(coef),)))
     elif kinetic_mixing == "zero":
-        out.append(Provider(("eps",), (), lambda: 0.0))
-    out.append(Provider(MIXING, (), lambda: (0.0, 0.0, 0.0)))
+        out.append(Provider(("eps",), (), lambda: 0.0, kernel=f"{_KERNELS}:eps_zero"))
+    out.append(Provider(MIXING, (), lambda: (0.0, 0.0, 0.0), kernel=f"{_KERNELS}:mixing_none"))
 
     h_mu, v_mu_gauge = c.left["numu"], c.vector["mu"]
     def trident_g2(g_zp):
         g = np.asarray(g_zp, dtype=float)
         return (g * h_mu) * (g * v_mu_gauge)
 
-    out.append(Provider(("trident_g2",), ("g_zp",), trident_g2))
+    out.append(Provider(("trident_g2",), ("g_zp",), trident_g2, kernel=f"{_KERNELS}:trident_g2",
+                        kernel_data=lambda: (float(h_mu), float(v_mu_gauge))))
 
     def couplings(g_zp, eps):
         g = np.asarray(g_zp, dtype=float)
@@ -81,7 +95,10 @@ def providers(c: ChargeCouplings, kinetic_mixing: str) -> list[Provider]:
                 q["c"][0], q["c"][1], q["b"][0], q["b"][1], gv_p, gv_n, 0.5 * h["nue"],
                 lep["e"][1], gv_p, gv_n, np.square(lep["mu"][0]) + np.square(lep["mu"][1]))
 
-    out.append(Provider(COUPLINGS, ("g_zp", "eps"), couplings))
+    charges = tuple(float(d[k]) for d, keys in ((c.vector, LEPTONS), (c.axial, LEPTONS), (c.left, NEUTRINOS),
+                                                (c.vector, _QUARKS), (c.axial, _QUARKS)) for k in keys)
+    out.append(Provider(COUPLINGS, ("g_zp", "eps"), couplings, kernel=f"{_KERNELS}:couplings",
+                        kernel_data=lambda: charges))
 
     def widths(m_zp, gv_e, ga_e, gv_mu, ga_mu, gv_tau, ga_tau, h_nue, h_numu, h_nutau, gv_u, ga_u, gv_d, ga_d,
                gv_s, ga_s, gv_c, ga_c, gv_b, ga_b):
@@ -92,5 +109,5 @@ def providers(c: ChargeCouplings, kinetic_mixing: str) -> list[Provider]:
         return (w["total"], br["invisible"], br["nue"], br["numu"], br["nutau"], br["ee"], br["mumu"], br["tautau"],
                 br["hadrons"])
 
-    out.append(Provider(DECAYS, ("m_zp",) + COUPLINGS[:19], widths))
+    out.append(Provider(DECAYS, ("m_zp",) + COUPLINGS[:19], widths, kernel=f"{_KERNELS}:widths"))
     return out

@@ -314,3 +314,9 @@ def test_the_cache_name_covers_what_the_kernels_import():
 
     texts = compiled._sources(["models.neutrino_kernels"])
     assert inspect.getsource(neutrino).encode() in texts and len(texts) == 2
+    # transitively, and modules imported by name: babar's kernel → zprime_kernels → kaon, zprime_decays (constants
+    # captured) → constants; the lmu-ltau kernels → loop_kernels (the g−2 table's kernel they link in)
+    from globalfit.physics import constants, kaon, loop_kernels, zprime_decays
+
+    texts = compiled._sources(["likelihoods.babar.kernel", "models.lmu_ltau.kernels"])
+    assert all(inspect.getsource(m).encode() in texts for m in (kaon, zprime_decays, constants, loop_kernels))

@@ -3,11 +3,12 @@ header) and compare it with what the Lμ−Lτ model's couplings predict: belle2
 module's docstring gives its prediction X and the curve's source)."""
 from __future__ import annotations
 
+import math
 from typing import ClassVar, Literal
 
 from globalfit import catalog
-from globalfit.likelihood import Likelihood
-from globalfit.limits import LimitCurve, limit_dchi2
+from globalfit.likelihood import Kernel, Likelihood
+from globalfit.limits import LimitCurve, limit_dchi2, limit_kernel_data
 from likelihoods.e137.likelihood import COUPLINGS, check_shape, read_table_csv
 
 
@@ -20,6 +21,8 @@ class RecastCurve(Likelihood):
     models = ("lmu-ltau",)
     #: the curve's limit column
     column: ClassVar[str] = "g_ul"
+    #: the branching ratio (or BR(inv) reference) the compiled twin divides by; NaN: the pure L_μ − L_τ Z′'s
+    kernel_reference: ClassVar[float] = math.nan
 
     def __init__(self, dataset: str, limit_shape: Literal["poisson", "half-gaussian"] = "poisson"):
         super().__init__(dataset, limit_shape=limit_shape)
@@ -35,3 +38,9 @@ class RecastCurve(Likelihood):
         """On the published curve at its own CL (globalfit.limits.limit_dchi2)."""
         return limit_dchi2(cl, self.limit_shape)
 
+
+    def kernel(self, optional: tuple[str, ...] = ()) -> Kernel:
+        """Compiled twin likelihoods/_recast_kernel.py:<name> (every dataset and limit_shape): the curve's arrays,
+        the limit rule's (shape, coefficient) and `kernel_reference`."""
+        data = (*self.curve.kernel_data(), *limit_kernel_data(self.cl, self.limit_shape), float(self.kernel_reference))
+        return Kernel(f"likelihoods._recast_kernel:{self.name}", data)

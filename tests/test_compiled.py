@@ -195,8 +195,8 @@ def test_nan_or_inf_goes_to_numpy(ordering_cards):
 
 
 def test_missing_kernels_are_named(ordering_cards, monkeypatch):
-    raw = {"name": "neff-compiled", "params": {"m_zp": 0.01, "g_zp": {"prior": "log-uniform", "min": 1e-6, "max": 1e-2}},
-           "likelihoods": {"gminus2": {}, "neff": {}}}
+    raw = {"name": "forecast-compiled", "params": {"m_zp": 0.01, "g_zp": {"prior": "log-uniform", "min": 1e-6, "max": 1e-2}},
+           "likelihoods": {"gminus2": {}, "trident_forecast": {}}}
     model = type(get_model("lmu-ltau"))
     providers = [dataclasses.replace(p, kernel=None) if p.outputs == ("delta_a_mu",) else p
                  for p in get_model("lmu-ltau").quantities(None)]
@@ -204,7 +204,7 @@ def test_missing_kernels_are_named(ordering_cards, monkeypatch):
     with pytest.raises(CardError) as err:
         Posterior(load_card({**raw, "compiled": True}))
     text = str(err.value)
-    assert "compiled: likelihood 'neff'" in text and "no compiled kernel" in text and "docs/compiled.md" in text
+    assert "compiled: likelihood 'trident_forecast'" in text and "no compiled kernel" in text and "docs/compiled.md" in text
     assert "delta_a_mu have no compiled kernel" in text
     raw = ordering_cards["NO-log"].to_dict()
     raw["likelihoods"]["nufit"] = {"dataset": "nufit-3.0-1d"}
@@ -300,7 +300,8 @@ def test_list_says_what_has_a_kernel(capsys):
     out = capsys.readouterr().out
     blocks = {b.split("  [", 1)[0]: b for b in out.split("\n\n")}
     assert all("compiled: has a kernel" in blocks[n] for n in ("nufit", "cosmology", "kamland_zen", "gminus2"))
-    assert "compiled:" not in blocks["neff"] and "compiled:" not in blocks["cms_4mu"]
+    assert "compiled:" not in blocks["trident_forecast"] and "compiled:" not in blocks["muone"]
+    assert all("compiled: has a kernel" in blocks[n] for n in ("neff", "cms_4mu", "na64e", "belle2_invisible"))
     assert "sum_mnu ← f(m1, m2, m3)  [compiled kernel]" in out and "delta_a_mu ← f(m_zp, g_zp)  [compiled" in out
     assert "tan_beta, delta_zzp, eps_z ← f(m_zp, g_zp)  [when higgs ∈ {doublet}]  [compiled kernel]" in out
 

@@ -48,8 +48,9 @@ from globalfit.limits import LimitCurve
 from globalfit.physics import zprime_decays
 from globalfit.physics.constants import E_CHARGE
 
-_BISECTIONS = 64
-_LOG_U_RANGE = (-90.0, 12.0)
+#: bisections in ln u and their initial interval of `solve_t0` (repeated by its compiled twin)
+BISECTIONS = 64
+LOG_U_RANGE = (-90.0, 12.0)
 
 
 def dark_photon_widths(m: ArrayLike) -> dict[str, np.ndarray]:
@@ -79,9 +80,9 @@ def solve_t0(rho: ArrayLike, ratio: float) -> np.ndarray:
     """
     rho = np.maximum(np.asarray(rho, dtype=float), 1.0 + 1e-9)
     log_rho = np.log(rho)
-    lo = np.full(rho.shape, _LOG_U_RANGE[0])
-    hi = np.full(rho.shape, _LOG_U_RANGE[1])
-    for _ in range(_BISECTIONS):
+    lo = np.full(rho.shape, LOG_U_RANGE[0])
+    hi = np.full(rho.shape, LOG_U_RANGE[1])
+    for _ in range(BISECTIONS):
         mid = 0.5 * (lo + hi)
         u = np.exp(mid)
         f = log_rho + _log_window(rho * u, ratio) - _log_window(u, ratio)
@@ -103,6 +104,15 @@ class DisplacedBand:
         self.upper = LimitCurve(mass, eps_upper)
         self.length_ratio = float(length_ratio)
         self.ratio = 1.0 + self.length_ratio  # R = (L_sh + L_dec)/L_sh
+
+    def kernel_data(self) -> np.ndarray:
+        """The band as one (4, n) array — mass, log mass, log ε₀, log ε₁ (LimitCurve.kernel_data) — for the compiled
+        twin of `signal_ratio` (globalfit.physics.beam_dump_kernels.signal_ratio)."""
+        mass, logm, log_lower = self.lower.kernel_data()
+        mass_upper, _, log_upper = self.upper.kernel_data()
+        if not np.array_equal(mass, mass_upper):
+            raise ValueError("the band's edges must share their masses")
+        return np.ascontiguousarray(np.vstack([mass, logm, log_lower, log_upper]), dtype=float)
 
     def band(self, m: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """(ε₀, ε₁) at masses m [GeV]; NaN outside the published range."""

@@ -357,6 +357,23 @@ def thermalisation_coupling(m_zp: ArrayLike, k_min: float = 1.0) -> np.ndarray:
     return np.sqrt(12.0 * math.pi * k_min * hubble(m, m) / m)
 
 
+def spline_kernel_data(spline, column: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(knots, coefficients (n − 1, 4), highest power first) of a scipy CubicSpline (of its `column` when it
+    interpolates several), C-contiguous, for a compiled twin of its evaluation (likelihoods/neff/kernel.py)."""
+    c = spline.c if column is None else spline.c[..., column]
+    return np.ascontiguousarray(spline.x, dtype=float), np.ascontiguousarray(c.T, dtype=float)
+
+
+def thermalisation_kernel_data() -> tuple:
+    """The tables and constants of `thermalisation_coupling` (k_min = 1) for its compiled twin
+    (likelihoods/neff/kernel.py): (knots, coefficients of ln ρ_e±/T⁴ per dof in ln x (x = m_e/T), X_MIN, X_MAX,
+    ρ_γ/T⁴, 3ρ_ν1/T⁴, ZP_DOF ρ_Z′/T⁴ at T = m_Z′), as `hubble` evaluates them."""
+    ferm, bos = _tables()
+    knots, coef = spline_kernel_data(ferm.spline, ferm.index["rho"])
+    zp = float((ZP_DOF * bos.many(np.ones(4))[..., 0])[0])
+    return knots, coef, X_MIN, X_MAX, _RHO_GAMMA, 3.0 * _RHO_NU1, zp
+
+
 # ------------------------------------------------------------------------------------ the run-time table
 @dataclass(frozen=True)
 class NeffTable:
@@ -373,6 +390,11 @@ class NeffTable:
         from scipy.interpolate import CubicSpline
 
         object.__setattr__(self, "spline", CubicSpline(np.log(self.m_zp), self.delta_neff))
+
+    def kernel_data(self) -> tuple[np.ndarray, np.ndarray, float, float]:
+        """(knots, coefficients (spline_kernel_data), ln of the lowest and highest mass) for the compiled twin of
+        `__call__` (likelihoods/neff/kernel.py)."""
+        return (*spline_kernel_data(self.spline), math.log(self.m_zp[0]), math.log(self.m_zp[-1]))
 
     def __call__(self, m_zp: ArrayLike) -> np.ndarray:
         """ΔN_eff at m_zp [GeV] (array; non-positive or non-finite masses give NaN)."""

@@ -129,6 +129,21 @@ def branching_ratios(m: float, g: float, gv_e: float, ga_e: float, g_nue: float,
 
 
 @njit
+def partial_widths(m: float, g: float, gv_e: float, ga_e: float, g_nue: float, gv_u: float,
+                   gv_d: float) -> tuple[float, float, float, float, float, float]:
+    """zprime_decays.partial_widths (induced_mu_tau=True) [GeV]: (nunu, ee, mumu, tautau, hadrons, total), the total
+    summed in numpy's order."""
+    unit = m / _TWELVE_PI
+    a, b, c = g + 2.0 * g_nue, g - 2.0 * g_nue, 2.0 * g_nue
+    nunu = unit * 0.5 * (a * a + b * b + c * c) + 0.0
+    ee = unit * fermion_pair_factor(m, M_E, gv_e, ga_e) + 0.0
+    mumu = unit * fermion_pair_factor(m, M_MU, g + gv_e, ga_e) + 0.0
+    tautau = unit * fermion_pair_factor(m, M_TAU, -g + gv_e, ga_e) + 0.0
+    hadrons = unit * hadronic_factor(m, gv_u, gv_d) + 0.0
+    return nunu, ee, mumu, tautau, hadrons, nunu + ee + mumu + tautau + hadrons
+
+
+@njit
 def br_mumu_lmu_ltau(m: float) -> float:
     """zprime_decays.br_lmu_ltau(m)["mumu"]: BR(Z′ → μμ) of the pure L_μ − L_τ Z′ (independent of g)."""
     return branching_ratios(m, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0)[2]

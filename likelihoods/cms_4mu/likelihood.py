@@ -39,6 +39,7 @@ class CMS4Mu(RecastCurve):
     """CMS Z → 4μ: 95% CL limit on the L_μ−L_τ coupling (5–70 GeV), rescaled from B(Z′→μμ) = 1/3 to the model's."""
 
     name = "cms_4mu"
+    kernel_reference = BR_MUMU_ASSUMED
 
     def __init__(self, dataset: str = "cms-2018",
                  limit_shape: Literal["poisson", "half-gaussian"] = "poisson"):

@@ -38,8 +38,8 @@ import numpy as np
 
 from globalfit import catalog
 from globalfit.errors import DataError, GlobalfitError
-from globalfit.likelihood import Likelihood
-from globalfit.limits import limit_dchi2, upper_limit_loglike
+from globalfit.likelihood import Kernel, Likelihood
+from globalfit.limits import limit_dchi2, limit_kernel_data, upper_limit_loglike
 from globalfit.physics import beam_dump, zprime_decays
 from likelihoods._data import data_lines, numeric_rows, text_lines
 
@@ -133,6 +133,11 @@ class ElectronBeamDump(Likelihood):
         br = zprime_decays.branching_ratios(q["m_zp"], q["g_zp"], *(q[k] for k in COUPLINGS))
         production = beam_dump.electron_brem_production(q["gv_e"], q["ga_e"])
         return self.band.signal_ratio(q["m_zp"], production, br["ee"], br["total"])
+
+    def kernel(self, optional: tuple[str, ...] = ()) -> Kernel:
+        """Compiled twin (likelihoods/e137/kernel.py): the band, its R, the limit rule."""
+        data = (self.band.kernel_data(), self.band.ratio, *limit_kernel_data(self.cl, self.limit_shape))
+        return Kernel("likelihoods.e137.kernel:loglike", data, tuple(self.requires))
 
     def loglike(self, q):
         ok, safe = domain(q, self.requires)

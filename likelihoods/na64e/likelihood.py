@@ -39,6 +39,8 @@ class NA64e(RecastCurve):
 
     name = "na64e"
     column = "eps_ul"
+    #: invisible_signal_ratio's br_reference (BR(A′ → inv) = 1 for the dark photon)
+    kernel_reference = 1.0
 
     def __init__(self, dataset: str = "na64-2019",
                  limit_shape: Literal["poisson", "half-gaussian"] = "poisson"):

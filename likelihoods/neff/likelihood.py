@@ -39,8 +39,8 @@ import numpy as np
 
 from globalfit import catalog
 from globalfit.errors import DataError, GlobalfitError
-from globalfit.likelihood import Likelihood
-from globalfit.physics.neff import NeffTable, thermalisation_coupling
+from globalfit.likelihood import Kernel, Likelihood
+from globalfit.physics.neff import NeffTable, thermalisation_coupling, thermalisation_kernel_data
 from likelihoods._data import TEXT, increasing, load_npz, number, text
 
 THERMALISED = ("coupling-threshold", "assume")
@@ -128,6 +128,13 @@ class NeffZprime(Likelihood):
         pred = self.prediction(np.where(ok, m, 1.0), np.where(ok, g, 0.0))
         ll = -0.5 * ((pred - self.value) / self.error) ** 2
         return np.where(ok, ll, -np.inf)
+
+    def kernel(self, optional: tuple[str, ...] = ()) -> Kernel:
+        """Compiled twin (likelihoods/neff/kernel.py; every dataset, `thermalised` and `neutrinos`): the ΔN_eff
+        spline, the dataset's numbers and the thermalisation coupling's tables."""
+        data = (*self.table.kernel_data(), self.sm_value, self.value, self.error, *thermalisation_kernel_data())
+        name = "loglike" if self.thermalised == "coupling-threshold" else "loglike_assume"
+        return Kernel(f"likelihoods.neff.kernel:{name}", data)
 
     def describe(self):
         return {**super().describe(), "observable": self.observable, "value": self.value, "error": self.error,

@@ -31,8 +31,8 @@ import numpy as np
 
 from globalfit import catalog
 from globalfit.errors import DataError, GlobalfitError
-from globalfit.likelihood import Likelihood
-from globalfit.limits import limit_dchi2, upper_limit_loglike
+from globalfit.likelihood import Kernel, Likelihood
+from globalfit.limits import limit_dchi2, limit_kernel_data, upper_limit_loglike
 from globalfit.physics import beam_dump, zprime_decays
 from likelihoods.e137.likelihood import COUPLINGS, check_shape, domain, read_band
 
@@ -78,6 +78,13 @@ class NuCal(Likelihood):
         production = beam_dump.proton_production(q["gv_u"], q["gv_d"])
         x = {c: band.signal_ratio(q["m_zp"], production, br["ee"], br["total"]) for c, band in self.bands.items()}
         return np.maximum(x["pbrem"], x["pi0"]) if self.channels == "union" else x[self.channels]
+
+    def kernel(self, optional: tuple[str, ...] = ()) -> Kernel:
+        """Compiled twin (likelihoods/nucal/kernel.py): both bands and their R, the channel choice, the limit rule."""
+        pb, pi0 = self.bands["pbrem"], self.bands["pi0"]
+        data = (pb.kernel_data(), pb.ratio, pi0.kernel_data(), pi0.ratio, CHANNELS.index(self.channels),
+                *limit_kernel_data(self.cl, self.limit_shape))
+        return Kernel("likelihoods.nucal.kernel:loglike", data, tuple(self.requires))
 
     def loglike(self, q):
         ok, safe = domain(q, self.requires)

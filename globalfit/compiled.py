@@ -22,6 +22,7 @@ bookkeeping too (globalfit.samplers.slice_kernels; the same chains as its numpy 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import importlib.util
 import os
 import re
@@ -74,6 +75,15 @@ class FusedLoglike:
 
     def __call__(self, theta: np.ndarray, out: np.ndarray) -> int:
         return int(self.func(theta, self.lo, self.hi, self.scale, self.fixed, out, *self.data))
+
+
+def kernel_values(kernel: Kernel, q: Mapping[str, np.ndarray], reads: Sequence[str] | None = None) -> np.ndarray:
+    """A plugin's kernel evaluated point by point over the batch q (name → array), reading `reads` (default the
+    kernel's `reads`): what the fused loop adds for that plugin; for tests and debugging (slow: one call per point)."""
+    module, name = kernel.func.split(":")
+    func = getattr(importlib.import_module(module), name)
+    cols = [np.asarray(q[k], dtype=float) for k in (kernel.reads if reads is None else reads)]
+    return np.array([func(*(float(c[i]) for c in cols), kernel.data) for i in range(len(cols[0]))])
 
 
 def _numba_or_error():

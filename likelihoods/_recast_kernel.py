@@ -14,7 +14,7 @@ import math
 from numba import njit
 
 from globalfit.physics.constants import E_CHARGE
-from globalfit.physics.zprime_kernels import branching_ratios, limit_curve, upper_limit_loglike
+from globalfit.physics.zprime_kernels import branching_ratios, limit_curve, muon_signal_g2, upper_limit_loglike
 
 #: beam_dump.electron_brem_production's denominator, as numpy's code evaluates it
 _E2 = E_CHARGE**2
@@ -28,28 +28,13 @@ def _outside(m: float, g: float, gv_e: float, ga_e: float, g_nue: float, gv_u: f
 
 
 @njit
-def _muon_signal(m: float, g: float, gv_e: float, ga_e: float, g_nue: float, gv_u: float, gv_d: float,
-                 channel: int, ref: float) -> float:
-    """zprime_decays.muon_signal_g2 with BR index `channel` of zprime_kernels.branching_ratios (2 = mumu,
-    5 = invisible) and reference `ref` (NaN: the pure L_μ − L_τ Z′'s BR of the same channel)."""
-    br = branching_ratios(m, g, gv_e, ga_e, g_nue, gv_u, gv_d)[channel]
-    if math.isnan(ref):
-        ref = branching_ratios(m, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0)[channel]
-    gv = g + gv_e
-    coupling = gv * gv + ga_e * ga_e
-    if not ref > 0.0:
-        return 0.0
-    return coupling * br / ref
-
-
-@njit
 def _muon_search(m: float, g: float, gv_e: float, ga_e: float, g_nue: float, gv_u: float, gv_d: float,
                  channel: int, data) -> float:
     """Belle2Invisible.loglike / CMS4Mu.loglike: X = muon_signal_g2 against X_UL = g_UL(m)²."""
     if _outside(m, g, gv_e, ga_e, g_nue, gv_u, gv_d):
         return -math.inf
     mass, logm, logx, shape, coef, ref = data
-    x = _muon_signal(m, g, gv_e, ga_e, g_nue, gv_u, gv_d, channel, ref)
+    x = muon_signal_g2(m, g, gv_e, ga_e, g_nue, gv_u, gv_d, channel, ref)
     g_ul = limit_curve(m, mass, logm, logx)
     return upper_limit_loglike(x, g_ul * g_ul, shape, coef)
 

@@ -10,7 +10,6 @@ test's points stay below 3e-14)."""
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import math
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import yaml
 pytest.importorskip("numba")
 
 from globalfit.card import load_card  # noqa: E402
+from globalfit.compiled import kernel_values  # noqa: E402
 from globalfit.posterior import Posterior  # noqa: E402
 from likelihoods.e137 import E137  # noqa: E402
 from likelihoods.e141 import E141  # noqa: E402
@@ -59,18 +59,12 @@ def _with_invalid(q: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return q
 
 
-def _kernel_values(kernel, q) -> np.ndarray:
-    mod, name = kernel.func.split(":")
-    f = getattr(importlib.import_module(mod), name)
-    cols = [np.asarray(q[k], dtype=float) for k in kernel.reads]
-    return np.array([f(*(float(c[i]) for c in cols), kernel.data) for i in range(len(cols[0]))])
-
 
 def _compare(plugin, q) -> None:
     kernel = plugin.kernel()
     assert kernel.reads == plugin.requires
     ref = plugin.loglike(q)
-    got = _kernel_values(kernel, q)
+    got = kernel_values(kernel, q)
     assert np.array_equal(np.isneginf(ref), np.isneginf(got)) and np.sum(np.isneginf(ref)) == 12
     assert np.all(np.isfinite(ref) | np.isneginf(ref)) and np.all(np.isfinite(got) | np.isneginf(got))
     fin = np.isfinite(ref)

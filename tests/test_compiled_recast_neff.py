@@ -6,7 +6,6 @@ with these plugins, numpy against `compiled: true`."""
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import math
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import yaml
 pytest.importorskip("numba")
 
 from globalfit.card import load_card  # noqa: E402
+from globalfit.compiled import kernel_values  # noqa: E402
 from globalfit.posterior import Posterior  # noqa: E402
 from likelihoods.belle2_invisible import Belle2Invisible  # noqa: E402
 from likelihoods.cms_4mu import CMS4Mu  # noqa: E402
@@ -57,12 +57,6 @@ def _with_invalid(q: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return q
 
 
-def _kernel_values(kernel, reads, q) -> np.ndarray:
-    mod, name = kernel.func.split(":")
-    f = getattr(importlib.import_module(mod), name)
-    cols = [np.asarray(q[k], dtype=float) for k in reads]
-    return np.array([f(*(float(c[i]) for c in cols), kernel.data) for i in range(len(cols[0]))])
-
 
 def _compare(plugin, q, min_below: int = 10) -> None:
     """Kernel vs numpy over q, with and without invalid points."""
@@ -71,7 +65,7 @@ def _compare(plugin, q, min_below: int = 10) -> None:
     base = {k: q[k] for k in reads}
     for batch in (base, _with_invalid(base)):
         ref = plugin.loglike(batch)
-        got = _kernel_values(kernel, reads, batch)
+        got = kernel_values(kernel, batch, reads)
         assert np.array_equal(np.isneginf(ref), np.isneginf(got))
         assert np.all(np.isfinite(got) | np.isneginf(got))
         fin = np.isfinite(ref)

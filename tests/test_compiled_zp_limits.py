@@ -7,7 +7,6 @@ a few invalid points: 1e-13 relative, −inf at the same points.
 Near the removable poles of the loop functions (m_H±² within 1% of m_t² or m_W², outside kaon._smooth's 0.1% window)
 numpy's formula amplifies the last-bit difference of log (numpy's vectorized vs the C library's) up to ≈ 1000×: there
 the agreement is 1e-13 in BR(K⁺→π⁺Z′) and the test allows 5e-13 in ln L (the half-Gaussian ln L ∝ BR² doubles it)."""
-import importlib
 import math
 
 import numpy as np
@@ -15,6 +14,7 @@ import pytest
 
 pytest.importorskip("numba")
 
+from globalfit.compiled import kernel_values  # noqa: E402
 from likelihoods.babar import BaBar4Mu  # noqa: E402
 from likelihoods.na62 import NA62  # noqa: E402
 
@@ -58,12 +58,6 @@ def _with_invalid(q: dict[str, np.ndarray], keys: tuple[str, ...]) -> dict[str, 
     return q
 
 
-def _kernel_values(kernel, q) -> np.ndarray:
-    mod, name = kernel.func.split(":")
-    f = getattr(importlib.import_module(mod), name)
-    cols = [np.asarray(q[k], dtype=float) for k in kernel.reads]
-    return np.array([f(*(float(c[i]) for c in cols), kernel.data) for i in range(len(cols[0]))])
-
 
 def _tolerance(plugin, q) -> np.ndarray:
     """TOL, or TOL_NEAR_POLE where m_H±² is within 1% of m_t² or m_W² (na62; see the module docstring)."""
@@ -82,7 +76,7 @@ def _compare(plugin, optional: tuple[str, ...], q) -> None:
     base = {k: q[k] for k in (*plugin.requires, *optional)}
     for batch in (base, _with_invalid(base, tuple(base))):
         ref = plugin.loglike(batch)
-        got = _kernel_values(kernel, batch)
+        got = kernel_values(kernel, batch)
         assert np.array_equal(np.isneginf(ref), np.isneginf(got))
         assert np.all(np.isfinite(ref) | np.isneginf(ref)) and np.all(np.isfinite(got) | np.isneginf(got))
         fin = np.isfinite(ref)

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from globalfit.card import load_card
+from globalfit.compiled import kernel_values
 from globalfit.posterior import Posterior
 
 pytest.importorskip("numba")
@@ -153,10 +154,8 @@ def test_the_inputs_of_other_charge_assignments(name):
     plugin = get(name)()
     optional = plugin.optional
     kernel = plugin.kernel(optional)
-    module, func = kernel.func.split(":")
-    f = getattr(__import__(module, fromlist=[func]), func)
     q = _plugin_points(3000)
     numpy_ll = plugin.loglike(q)
-    compiled_ll = np.array([f(*(q[k][i] for k in kernel.reads), kernel.data) for i in range(3000)])
+    compiled_ll = kernel_values(kernel, q)
     _close(numpy_ll, compiled_ll)
     assert np.ptp(numpy_ll[np.isfinite(numpy_ll)]) > 10

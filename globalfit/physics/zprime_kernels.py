@@ -110,25 +110,6 @@ def hadronic_factor(m: float, gv_u: float, gv_d: float) -> float:
 
 
 @njit
-def branching_ratios(m: float, g: float, gv_e: float, ga_e: float, g_nue: float, gv_u: float,
-                     gv_d: float) -> tuple[float, float, float, float, float, float]:
-    """zprime_decays.branching_ratios (partial_widths with induced_mu_tau=True): (nunu, ee, mumu, tautau, hadrons,
-    invisible); with a vanishing total width all 0 and invisible 1."""
-    unit = m / _TWELVE_PI
-    a, b, c = g + 2.0 * g_nue, g - 2.0 * g_nue, 2.0 * g_nue
-    nunu = unit * 0.5 * (a * a + b * b + c * c) + 0.0
-    ee = unit * fermion_pair_factor(m, M_E, gv_e, ga_e) + 0.0
-    mumu = unit * fermion_pair_factor(m, M_MU, g + gv_e, ga_e) + 0.0
-    tautau = unit * fermion_pair_factor(m, M_TAU, -g + gv_e, ga_e) + 0.0
-    hadrons = unit * hadronic_factor(m, gv_u, gv_d) + 0.0
-    total = nunu + ee + mumu + tautau + hadrons
-    if not total > 0.0:
-        return 0.0, 0.0, 0.0, 0.0, 0.0, 1.0
-    nu = nunu / total
-    return nu, ee / total, mumu / total, tautau / total, hadrons / total, nu
-
-
-@njit
 def partial_widths(m: float, g: float, gv_e: float, ga_e: float, g_nue: float, gv_u: float,
                    gv_d: float) -> tuple[float, float, float, float, float, float]:
     """zprime_decays.partial_widths (induced_mu_tau=True) [GeV]: (nunu, ee, mumu, tautau, hadrons, total), the total
@@ -144,23 +125,43 @@ def partial_widths(m: float, g: float, gv_e: float, ga_e: float, g_nue: float, g
 
 
 @njit
+def branching_ratios(m: float, g: float, gv_e: float, ga_e: float, g_nue: float, gv_u: float,
+                     gv_d: float) -> tuple[float, float, float, float, float, float]:
+    """zprime_decays.branching_ratios (partial_widths with induced_mu_tau=True): (nunu, ee, mumu, tautau, hadrons,
+    invisible); with a vanishing total width all 0 and invisible 1."""
+    nunu, ee, mumu, tautau, hadrons, total = partial_widths(m, g, gv_e, ga_e, g_nue, gv_u, gv_d)
+    if not total > 0.0:
+        return 0.0, 0.0, 0.0, 0.0, 0.0, 1.0
+    nu = nunu / total
+    return nu, ee / total, mumu / total, tautau / total, hadrons / total, nu
+
+
+@njit
 def br_mumu_lmu_ltau(m: float) -> float:
     """zprime_decays.br_lmu_ltau(m)["mumu"]: BR(Z′ → μμ) of the pure L_μ − L_τ Z′ (independent of g)."""
     return branching_ratios(m, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0)[2]
 
 
 @njit
-def muon_signal_g2_mumu(m: float, g: float, gv_e: float, ga_e: float, g_nue: float, gv_u: float,
-                        gv_d: float) -> float:
-    """zprime_decays.muon_signal_g2(m, g, "mumu", couplings…) with its default reference:
-    [(g + gv_e)² + ga_e²] BR_μμ(model)/BR_μμ(pure L_μ − L_τ), 0 where the reference vanishes."""
-    br = branching_ratios(m, g, gv_e, ga_e, g_nue, gv_u, gv_d)[2]
-    ref = br_mumu_lmu_ltau(m)
+def muon_signal_g2(m: float, g: float, gv_e: float, ga_e: float, g_nue: float, gv_u: float, gv_d: float,
+                   channel: int, ref: float) -> float:
+    """zprime_decays.muon_signal_g2: [(g + gv_e)² + ga_e²] BR/ref for the BR of index `channel` of branching_ratios
+    (2: μμ, 5: invisible), 0 where ref vanishes; ref NaN: the pure L_μ − L_τ Z′'s BR of that channel (the default)."""
+    br = branching_ratios(m, g, gv_e, ga_e, g_nue, gv_u, gv_d)[channel]
+    if math.isnan(ref):
+        ref = branching_ratios(m, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0)[channel]
     gv = g + gv_e
     coupling = gv * gv + ga_e * ga_e
     if not ref > 0.0:
         return 0.0
     return coupling * br / ref
+
+
+@njit
+def muon_signal_g2_mumu(m: float, g: float, gv_e: float, ga_e: float, g_nue: float, gv_u: float,
+                        gv_d: float) -> float:
+    """muon_signal_g2 of Z′ → μμ with its default reference (BaBar)."""
+    return muon_signal_g2(m, g, gv_e, ga_e, g_nue, gv_u, gv_d, 2, math.nan)
 
 
 # ------------------------------------------------------------------------------------- K⁺ → π⁺Z′ (kaon)

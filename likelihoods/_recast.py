@@ -38,7 +38,6 @@ class RecastCurve(Likelihood):
         """On the published curve at its own CL (globalfit.limits.limit_dchi2)."""
         return limit_dchi2(cl, self.limit_shape)
 
-
     def kernel(self, optional: tuple[str, ...] = ()) -> Kernel:
         """Compiled twin likelihoods/_recast_kernel.py:<name> (every dataset and limit_shape): the curve's arrays,
         the limit rule's (shape, coefficient) and `kernel_reference`."""

@@ -71,7 +71,7 @@ SMALL: dict[str, list[str]] = {
     "globalfit run examples/gminus2.yaml --resume": [],
     "mpiexec -n 8 globalfit run examples/gminus2.yaml --out chains/gminus2-mpi": NLIVE,
     "python benchmarks/bench.py --likelihoods-only": ["--batch", "2000", "--loop", "20"],
-    "python benchmarks/bench_samplers.py": ["--smoke"],
+    "python benchmarks/bench_samplers.py": ["--smoke", "--engines", "auto,ultranest"],
     "python benchmarks/bench_mpi.py": ["--smoke"],
     "python benchmarks/bench_evidence.py": ["--smoke"],
     "ruff check .": [],

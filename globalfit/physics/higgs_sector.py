@@ -245,8 +245,9 @@ def t_2hdm(m_hpm, m_h2, m_a, cos_ba, m_h: float = M_H_SM) -> np.ndarray:
 # against errors of 0.07 on S; tests/test_higgs_sector.py compares with adaptive quadrature)
 _GX, _GW = np.polynomial.legendre.leggauss(12)
 _PANELS = 4
-_X = ((np.arange(_PANELS)[:, None] + 0.5 * (_GX[None, :] + 1.0)) / _PANELS).ravel()
-_WX = (np.broadcast_to(_GW, (_PANELS, _GX.size)) / (2.0 * _PANELS)).ravel()
+#: nodes S_RULE_X and weights S_RULE_W on [0, 1] (also read by the compiled twins, globalfit.physics.higgs_kernels)
+S_RULE_X = ((np.arange(_PANELS)[:, None] + 0.5 * (_GX[None, :] + 1.0)) / _PANELS).ravel()
+S_RULE_W = (np.broadcast_to(_GW, (_PANELS, _GX.size)) / (2.0 * _PANELS)).ravel()
 
 
 def _xlogx(z: np.ndarray) -> np.ndarray:
@@ -259,20 +260,20 @@ def b22_subtracted(q2: float, a: ArrayLike, b: ArrayLike) -> np.ndarray:
     (GeV²): −½ ∫₀¹ dx [X ln|X| − X₀ ln X₀], X₀ = x a + (1 − x) b, X = X₀ − x(1 − x) q² (a, b squared masses ≥ 0;
     the real part above threshold). B₂₂(q²; a, b) = ¼(Δ + 1)(a + b − q²/3) − ½∫dx X ln X (Haber & O'Neil 2011)."""
     a, b = np.broadcast_arrays(_arr(a), _arr(b))
-    x = _X
+    x = S_RULE_X
     x0 = x * a[..., None] + (1.0 - x) * b[..., None]
     xq = x0 - x * (1.0 - x) * q2
-    return -0.5 * np.sum((_xlogx(xq) - _xlogx(x0)) * _WX, axis=-1)
+    return -0.5 * np.sum((_xlogx(xq) - _xlogx(x0)) * S_RULE_W, axis=-1)
 
 
 def b0_subtracted(q2: float, a: ArrayLike, b: ArrayLike) -> np.ndarray:
     """B̃₀(q²; a, b) = B₀(q²) − B₀(0) = −∫₀¹ dx ln(|X|/X₀) (dimensionless; a, b > 0)."""
     a, b = np.broadcast_arrays(_arr(a), _arr(b))
-    x = _X
+    x = S_RULE_X
     x0 = x * a[..., None] + (1.0 - x) * b[..., None]
     xq = x0 - x * (1.0 - x) * q2
     with np.errstate(all="ignore"):
-        return -np.sum(np.log(np.abs(xq) / x0) * _WX, axis=-1)
+        return -np.sum(np.log(np.abs(xq) / x0) * S_RULE_W, axis=-1)
 
 
 def s_2hdm(m_hpm, m_h2, m_a, cos_ba, m_h: float = M_H_SM, q2: float = M_Z**2) -> np.ndarray:

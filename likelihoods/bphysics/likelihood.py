@@ -29,7 +29,7 @@ import numpy as np
 
 from globalfit import catalog
 from globalfit.errors import DataError, GlobalfitError
-from globalfit.likelihood import Likelihood
+from globalfit.likelihood import Kernel, Likelihood
 from globalfit.physics import higgs_sector as hs
 from likelihoods._data import number, text
 
@@ -90,6 +90,15 @@ class BPhysics(Likelihood):
             var = self.dms_exp_err**2 + (self.dms_sm_err * dms / self.dms_sm) ** 2
             out = out + (dms - self.dms_exp) ** 2 / var
         return out
+
+    def kernel(self, optional: tuple[str, ...] = ()) -> Kernel:
+        """Compiled twin (likelihoods/bphysics/kernel.py), every dataset and `observables` choice."""
+        from globalfit.physics.higgs_kernels import bphysics_constants
+
+        data = (self.observables in ("both", "bsgamma"), self.observables in ("both", "bs_mixing"),
+                self.bsg_sm, self.bsg_exp, self.bsg_exp_err**2, self.bsg_sm_err, self.r7, self.r8,
+                self.dms_sm, self.dms_exp, self.dms_exp_err**2, self.dms_sm_err, *bphysics_constants())
+        return Kernel("likelihoods.bphysics.kernel:loglike", data, tuple(self.requires))
 
     def loglike(self, q):
         with np.errstate(all="ignore"):  # absurd inputs (1e300 …) give inf/NaN, mapped to −inf below

@@ -30,7 +30,7 @@ from typing import Literal
 import numpy as np
 
 from globalfit.errors import GlobalfitError
-from globalfit.likelihood import Likelihood
+from globalfit.likelihood import Kernel, Likelihood
 from globalfit.physics import higgs_sector as hs
 from likelihoods._data import scalar_inputs
 
@@ -68,6 +68,14 @@ class HiggsPotential(Likelihood):
             i = np.flatnonzero(doublet)
             ok[i] = hs.potential_allowed(tb[i], d[i], mc[i], mh[i], ma[i], self.h_mixing, self.limit, self.bfb)
         return ok
+
+    def kernel(self, optional: tuple[str, ...] = ()) -> Kernel:
+        """Compiled twin (likelihoods/higgs_potential/kernel.py), every `unitarity`, `bfb` and `h_mixing` choice."""
+        from globalfit.physics.higgs_kernels import potential_constants
+
+        data = (self.h_mixing == "alignment", -1.0 if self.limit is None else float(self.limit), self.bfb,
+                *potential_constants())
+        return Kernel("likelihoods.higgs_potential.kernel:loglike", data, tuple(self.requires))
 
     def loglike(self, q):
         with np.errstate(all="ignore"):  # absurd inputs (1e300 …) give inf/NaN, mapped to −inf below

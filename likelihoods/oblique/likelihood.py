@@ -33,7 +33,7 @@ import numpy as np
 
 from globalfit import catalog
 from globalfit.errors import DataError, GlobalfitError
-from globalfit.likelihood import Likelihood
+from globalfit.likelihood import Kernel, Likelihood
 from globalfit.physics import higgs_sector as hs
 from likelihoods._data import number, scalar_inputs, text
 
@@ -97,6 +97,16 @@ class Oblique(Likelihood):
         if self.observables == "T":
             return dt * dt
         return (ds * ds - 2.0 * self.rho * ds * dt + dt * dt) / (1.0 - self.rho**2)
+
+    def kernel(self, optional: tuple[str, ...] = ()) -> Kernel:
+        """Compiled twin (likelihoods/oblique/kernel.py), every dataset, `observables`, `contributions` and
+        `h_mixing` choice."""
+        from globalfit.physics.constants import M_Z
+        from globalfit.physics.higgs_kernels import oblique_constants
+
+        data = (self.observables == "T", self.tree, self.loop, self.h_mixing == "alignment", self.s_exp, self.s_err,
+                self.t_exp, self.t_err, self.rho, 1.0 - self.rho**2, M_Z, hs.ALPHA_MZ, oblique_constants())
+        return Kernel("likelihoods.oblique.kernel:loglike", data, tuple(self.requires))
 
     def loglike(self, q):
         with np.errstate(all="ignore"):  # absurd inputs (1e300 …) give inf/NaN, mapped to −inf below

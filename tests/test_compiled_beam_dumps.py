@@ -19,6 +19,8 @@ import yaml
 
 pytest.importorskip("numba")
 
+from kernel_checks import BAD, with_invalid  # noqa: E402
+
 from globalfit.card import load_card  # noqa: E402
 from globalfit.compiled import kernel_values  # noqa: E402
 from globalfit.posterior import Posterior  # noqa: E402
@@ -47,17 +49,11 @@ def _points(seed: int) -> dict[str, np.ndarray]:
 
 
 def _with_invalid(q: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    q = {k: v.copy() for k, v in q.items()}
-    bad = {"m_zp": [np.nan, -1.0, 0.0, np.inf], "g_zp": [np.nan, -1e-3, np.inf], "gv_e": [np.nan], "ga_e": [np.inf],
-           "g_nue": [np.nan], "gv_u": [np.nan], "gv_d": [-np.inf]}
-    i = 100
-    for k, values in bad.items():
-        for v in values:
-            q[k][i] = v
-            i += 7
+    """with_invalid, and one point with every coupling zero (a stable Z′)."""
+    q = with_invalid(q)
+    i = 100 + 7 * sum(len(BAD.get(k, [])) for k in q)
     q["g_zp"][i], q["gv_e"][i], q["ga_e"][i], q["g_nue"][i], q["gv_u"][i], q["gv_d"][i] = (0.0,) * 6  # stable Z′
     return q
-
 
 
 def _compare(plugin, q) -> None:

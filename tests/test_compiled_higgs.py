@@ -13,6 +13,8 @@ import pytest
 
 pytest.importorskip("numba")
 
+from kernel_checks import with_invalid  # noqa: E402
+
 from globalfit.card import load_card  # noqa: E402
 from globalfit.compiled import kernel_values  # noqa: E402
 from globalfit.posterior import Posterior  # noqa: E402
@@ -50,18 +52,6 @@ def _points(seed: int, n: int = N) -> dict[str, np.ndarray]:
     return {"tan_beta": tb, "delta_zzp": delta, "m_zp": m_zp, "eps_z": eps_z, **masses}
 
 
-def _with_invalid(q: dict[str, np.ndarray], keys) -> dict[str, np.ndarray]:
-    q = {k: v.copy() for k, v in q.items()}
-    bad = {"tan_beta": [np.nan, -0.1, np.inf], "delta_zzp": [np.nan, np.inf], "m_hpm": [0.0, -300.0, np.nan],
-           "m_h2": [0.0, -1.0, np.inf], "m_a": [np.nan, 0.0], "m_zp": [np.nan, -1.0, 0.0], "eps_z": [np.nan]}
-    i = 100
-    for k in keys:
-        for v in bad.get(k, []):
-            q[k][i] = v
-            i += 7
-    return q
-
-
 def _pole_tolerance(mc: np.ndarray) -> np.ndarray:
     """The relative tolerance per point: TOL, or 2e-15/d³ at a relative distance d of m_H±² from the removable poles
     m_t², m_W² of the loop functions (outside the ±1e-3 bridges numpy's formulas cancel terms ∝ 1/d³, and the last-bit
@@ -89,7 +79,7 @@ def _compare(plugin, q, tol=TOL) -> np.ndarray:
 
 @pytest.mark.parametrize("observables", OBSERVABLES)
 def test_bphysics_kernel(observables):
-    q = _with_invalid(_points(1), BPhysics.requires)
+    q = with_invalid(_points(1), BPhysics.requires)
     want = _compare(BPhysics(observables=observables), q, _pole_tolerance(q["m_hpm"]))
     assert np.isneginf(want).sum() >= 6
     assert np.sum(want < -1.0) > 50 and np.sum(np.isfinite(want) & (want > -1.0)) > 50
@@ -99,7 +89,7 @@ def test_bphysics_kernel(observables):
 @pytest.mark.parametrize("bfb", [True, False])
 @pytest.mark.parametrize("h_mixing", ["none", "alignment"])
 def test_higgs_potential_kernel(unitarity, bfb, h_mixing):
-    q = _with_invalid(_points(2), HiggsPotential.requires)
+    q = with_invalid(_points(2), HiggsPotential.requires)
     want = _compare(HiggsPotential(unitarity=unitarity, bfb=bfb, h_mixing=h_mixing), q)
     assert np.isneginf(want).sum() >= 13
     if unitarity != "off" or bfb:
@@ -110,7 +100,7 @@ def test_higgs_potential_kernel(unitarity, bfb, h_mixing):
 @pytest.mark.parametrize("contributions", ["tree+loop", "tree", "loop"])
 @pytest.mark.parametrize("h_mixing", ["none", "alignment"])
 def test_oblique_kernel(observables, contributions, h_mixing):
-    q = _with_invalid(_points(3), Oblique.requires)
+    q = with_invalid(_points(3), Oblique.requires)
     want = _compare(Oblique(observables=observables, contributions=contributions, h_mixing=h_mixing), q, TOL_S)
     assert np.isneginf(want).sum() >= 17
     if contributions != "tree":

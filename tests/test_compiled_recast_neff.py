@@ -15,6 +15,8 @@ import yaml
 
 pytest.importorskip("numba")
 
+from kernel_checks import with_invalid  # noqa: E402
+
 from globalfit.card import load_card  # noqa: E402
 from globalfit.compiled import kernel_values  # noqa: E402
 from globalfit.posterior import Posterior  # noqa: E402
@@ -44,26 +46,12 @@ def _points(seed: int, g_min: float = 1e-8) -> dict[str, np.ndarray]:
             "gv_d": 1.0 / 3.0 * gv_e}
 
 
-def _with_invalid(q: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    q = {k: v.copy() for k, v in q.items()}
-    bad = {"m_zp": [np.nan, -1.0, 0.0, np.inf], "g_zp": [np.nan, -1e-3, np.inf], "gv_e": [np.nan],
-           "ga_e": [np.inf], "g_nue": [np.nan], "gv_u": [np.nan], "gv_d": [-np.inf]}
-    i = 100
-    for k, values in bad.items():
-        if k in q:
-            for v in values:
-                q[k][i] = v
-                i += 7
-    return q
-
-
-
 def _compare(plugin, q, min_below: int = 10) -> None:
     """Kernel vs numpy over q, with and without invalid points."""
     kernel = plugin.kernel(())
     reads = kernel.reads or plugin.requires
     base = {k: q[k] for k in reads}
-    for batch in (base, _with_invalid(base)):
+    for batch in (base, with_invalid(base)):
         ref = plugin.loglike(batch)
         got = kernel_values(kernel, batch, reads)
         assert np.array_equal(np.isneginf(ref), np.isneginf(got))

@@ -14,6 +14,8 @@ import pytest
 
 pytest.importorskip("numba")
 
+from kernel_checks import with_invalid  # noqa: E402
+
 from globalfit.compiled import kernel_values  # noqa: E402
 from likelihoods.babar import BaBar4Mu  # noqa: E402
 from likelihoods.na62 import NA62  # noqa: E402
@@ -45,20 +47,6 @@ def _points(seed: int) -> dict[str, np.ndarray]:
     return q
 
 
-def _with_invalid(q: dict[str, np.ndarray], keys: tuple[str, ...]) -> dict[str, np.ndarray]:
-    q = {k: v.copy() for k, v in q.items()}
-    bad = {"m_zp": [np.nan, -1.0, 0.0, np.inf], "g_zp": [np.nan, -1e-3, np.inf], "delta_zzp": [np.nan],
-           "tan_beta": [np.inf], "m_hpm": [0.0, -300.0, np.nan], "gv_e": [np.nan], "ga_e": [np.inf],
-           "g_nue": [np.nan], "gv_u": [np.nan], "gv_d": [-np.inf]}
-    i = 100
-    for k in keys:
-        for v in bad.get(k, []):
-            q[k][i] = v
-            i += 7
-    return q
-
-
-
 def _tolerance(plugin, q) -> np.ndarray:
     """TOL, or TOL_NEAR_POLE where m_H±² is within 1% of m_t² or m_W² (na62; see the module docstring)."""
     if "m_hpm" not in plugin.requires:
@@ -74,7 +62,7 @@ def _compare(plugin, optional: tuple[str, ...], q) -> None:
     kernel = plugin.kernel(optional)
     assert kernel is not None
     base = {k: q[k] for k in (*plugin.requires, *optional)}
-    for batch in (base, _with_invalid(base, tuple(base))):
+    for batch in (base, with_invalid(base, tuple(base))):
         ref = plugin.loglike(batch)
         got = kernel_values(kernel, batch)
         assert np.array_equal(np.isneginf(ref), np.isneginf(got))

@@ -135,6 +135,9 @@ def bs_mixing_ratio(zeta: float, m_hpm: float, xt: float, log_xt: float, omxt2: 
 
 
 # ============================================================================================ scalar potential
+_quartics = njit(hs.quartics_from_masses)  # the numpy code's own arithmetic, compiled
+
+
 @njit
 def quartic_couplings(tan_beta: float, m_h2: float, m_hpm: float, m2: float, cos_ba: float, mh2: float,
                       v2: float) -> tuple[float, float, float, float, float]:
@@ -146,16 +149,7 @@ def quartic_couplings(tan_beta: float, m_h2: float, m_hpm: float, m2: float, cos
     s = math.sqrt(1.0 - c * c)
     sa = sb * c - cb * s
     ca = cb * c + sb * s
-    mH2 = m_h2 * m_h2
-    mc2 = m_hpm * m_hpm
-    M2 = m2
-    mA2 = M2
-    l1 = (mH2 * ca * ca + mh2 * sa * sa - M2 * sb * sb) / (v2 * cb * cb)
-    l2 = (mH2 * sa * sa + mh2 * ca * ca - M2 * cb * cb) / (v2 * sb * sb)
-    l3 = ((mH2 - mh2) * sa * ca / (sb * cb) + 2.0 * mc2 - M2) / v2
-    l4 = (M2 + mA2 - 2.0 * mc2) / v2
-    l5 = (M2 - mA2) / v2
-    return l1, l2, l3, l4, l5
+    return _quartics(m_h2 * m_h2, mh2, m_hpm * m_hpm, m2, m2, sa, ca, sb, cb, v2)
 
 
 @njit
@@ -272,27 +266,27 @@ def _xlogx(z: float) -> float:
 
 
 @njit
-def b22_subtracted(q2: float, a: float, b: float, x, wx) -> float:
-    """higgs_sector.b22_subtracted at one point (x, wx: its quadrature rule), numpy's pairwise sum."""
-    n = len(x)
-    terms = np.empty(n)
-    for k in range(n):
+def _b_rule_sum(q2: float, a: float, b: float, x, wx, b0: bool) -> float:
+    """Σ_k w_k f(x_k) in numpy's pairwise order, f = X ln|X| − X₀ ln X₀ (B̃₂₂) or ln(|X|/X₀) (B̃₀), X₀ = x a + (1 − x) b,
+    X = X₀ − x(1 − x) q²."""
+    terms = np.empty(len(x))
+    for k in range(len(x)):
         x0 = x[k] * a + (1.0 - x[k]) * b
         xq = x0 - x[k] * (1.0 - x[k]) * q2
-        terms[k] = (_xlogx(xq) - _xlogx(x0)) * wx[k]
-    return -0.5 * pairwise_sum(terms)
+        terms[k] = (math.log(abs(xq) / x0) if b0 else _xlogx(xq) - _xlogx(x0)) * wx[k]
+    return pairwise_sum(terms)
+
+
+@njit
+def b22_subtracted(q2: float, a: float, b: float, x, wx) -> float:
+    """higgs_sector.b22_subtracted at one point (x, wx: its quadrature rule), numpy's pairwise sum."""
+    return -0.5 * _b_rule_sum(q2, a, b, x, wx, False)
 
 
 @njit
 def b0_subtracted(q2: float, a: float, b: float, x, wx) -> float:
     """higgs_sector.b0_subtracted at one point, numpy's pairwise sum."""
-    n = len(x)
-    terms = np.empty(n)
-    for k in range(n):
-        x0 = x[k] * a + (1.0 - x[k]) * b
-        xq = x0 - x[k] * (1.0 - x[k]) * q2
-        terms[k] = math.log(abs(xq) / x0) * wx[k]
-    return -pairwise_sum(terms)
+    return -_b_rule_sum(q2, a, b, x, wx, True)
 
 
 @njit

@@ -138,9 +138,15 @@ def quartic_couplings(tan_beta: ArrayLike, m_h2: ArrayLike, m_hpm: ArrayLike, m2
     mA2 = M2 if m_a2hdm is None else _arr(m_a2hdm) ** 2
     v2 = V_HIGGS**2
     with np.errstate(all="ignore"):
-        l1 = (mH2 * ca * ca + mh2 * sa * sa - M2 * sb * sb) / (v2 * cb * cb)
-        l2 = (mH2 * sa * sa + mh2 * ca * ca - M2 * cb * cb) / (v2 * sb * sb)
-        l3 = ((mH2 - mh2) * sa * ca / (sb * cb) + 2.0 * mc2 - M2) / v2
+        return quartics_from_masses(mH2, mh2, mc2, M2, mA2, sa, ca, sb, cb, v2)
+
+
+def quartics_from_masses(mH2, mh2, mc2, M2, mA2, sa, ca, sb, cb, v2):
+    """(λ₁ … λ₅) from the squared masses m_H², m_h², m_H±², M², m_A² [GeV²], sin/cos of α and β and v² (arithmetic
+    only: numpy arrays here, floats in its compiled twin, globalfit.physics.higgs_kernels)."""
+    l1 = (mH2 * ca * ca + mh2 * sa * sa - M2 * sb * sb) / (v2 * cb * cb)
+    l2 = (mH2 * sa * sa + mh2 * ca * ca - M2 * cb * cb) / (v2 * sb * sb)
+    l3 = ((mH2 - mh2) * sa * ca / (sb * cb) + 2.0 * mc2 - M2) / v2
     l4 = (M2 + mA2 - 2.0 * mc2) / v2
     l5 = (M2 - mA2) / v2
     return l1, l2, l3, l4, l5

@@ -211,9 +211,8 @@ def _sources(modules: Sequence[str]) -> list[bytes]:
         if m not in texts:
             texts[m] = _module_text(m)
             for package, names in _PROJECT_IMPORT.findall(texts[m].decode(errors="replace")):
-                todo.append(package)  # and the names that are modules (from globalfit.physics import kaon)
-                todo += [f"{package}.{n.split()[0]}" for n in names.split(",") if n.strip() and _is_module(
-                    f"{package}.{n.split()[0]}")]
+                named = (f"{package}.{n.split()[0]}" for n in names.split(",") if n.strip())
+                todo += [package, *(m for m in named if _is_module(m))]  # from globalfit.physics import kaon
     return [texts[m] for m in sorted(texts)]
 
 
